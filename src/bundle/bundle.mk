@@ -1,0 +1,1 @@
+## Run bundles: GEOS-Chem configuration files generated from a spec (issues 6, 8).

@@ -1,0 +1,1 @@
+## Spec, catalogs and the cost/time estimator (issue 3).

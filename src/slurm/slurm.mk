@@ -1,0 +1,1 @@
+## Slurm transports (local, ssh, SSM) and the Slurm/sshd test bed (issue 8).
