@@ -17,8 +17,14 @@ tests_unit_check_core_SOURCES = tests/unit/check_core.c
 tests_unit_check_core_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_core_LDADD = $(TEST_UNIT_LDADD)
 
+check_PROGRAMS += tests/unit/check_settings
+tests_unit_check_settings_SOURCES = tests/unit/check_settings.c
+tests_unit_check_settings_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_settings_LDADD = $(TEST_UNIT_LDADD)
+
 TESTS += \
 	tests/unit/check_core \
+	tests/unit/check_settings \
 	tests/scripts/cli.sh \
 	tests/scripts/potfiles.sh \
 	tests/scripts/engine-has-no-curses.sh
