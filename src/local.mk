@@ -8,6 +8,7 @@ libgcrengine_a_SOURCES = \
 	src/paths.c src/paths.h \
 	src/log.c src/log.h \
 	src/settings.c src/settings.h \
+	src/journal.c src/journal.h \
 	src/cli/cli.h src/cli/table.c \
 	src/cli/cmd_help.c \
 	src/cli/cmd_paths.c

@@ -22,8 +22,14 @@ tests_unit_check_settings_SOURCES = tests/unit/check_settings.c
 tests_unit_check_settings_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_settings_LDADD = $(TEST_UNIT_LDADD)
 
+check_PROGRAMS += tests/unit/check_journal
+tests_unit_check_journal_SOURCES = tests/unit/check_journal.c
+tests_unit_check_journal_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_journal_LDADD = $(TEST_UNIT_LDADD)
+
 TESTS += \
 	tests/unit/check_core \
+	tests/unit/check_journal \
 	tests/unit/check_settings \
 	tests/scripts/cli.sh \
 	tests/scripts/potfiles.sh \
