@@ -2,4 +2,13 @@
 
 ## HTTP on libuv, retries, AWS protocols and service clients (awshttp).
 libgcrengine_a_SOURCES += \
-	src/aws/http.c src/aws/http.h
+	src/aws/http.c src/aws/http.h \
+	src/aws/retry.c src/aws/retry.h \
+	src/aws/protocol.c src/aws/protocol.h
+
+check_PROGRAMS += tests/unit/check_aws_http
+tests_unit_check_aws_http_SOURCES = tests/unit/check_aws_http.c
+tests_unit_check_aws_http_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_aws_http_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_aws_http
+EXTRA_DIST += tests/unit/http_fixture.py
