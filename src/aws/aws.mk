@@ -4,7 +4,8 @@
 libgcrengine_a_SOURCES += \
 	src/aws/http.c src/aws/http.h \
 	src/aws/retry.c src/aws/retry.h \
-	src/aws/protocol.c src/aws/protocol.h
+	src/aws/protocol.c src/aws/protocol.h \
+	src/aws/client.c src/aws/client.h
 
 check_PROGRAMS += tests/unit/check_aws_http
 tests_unit_check_aws_http_SOURCES = tests/unit/check_aws_http.c
@@ -12,3 +13,9 @@ tests_unit_check_aws_http_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_aws_http_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_aws_http
 EXTRA_DIST += tests/unit/http_fixture.py
+
+check_PROGRAMS += tests/unit/check_aws_protocol
+tests_unit_check_aws_protocol_SOURCES = tests/unit/check_aws_protocol.c
+tests_unit_check_aws_protocol_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_aws_protocol_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_aws_protocol

@@ -723,6 +723,8 @@ struct gcr_http_request *gcr_http_send(struct gcr_http *http,
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, req->curl_error);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* AWS signs the path as sent (S3 keys may hold "..", "//"). */
+	curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (http->ca_bundle)

@@ -243,7 +243,8 @@ void gcr_aws_params_clear(struct gcr_aws_params *p)
 	gcr_aws_params_init(p);
 }
 
-char *gcr_aws_uri_encode(const char *s, int keep_slash)
+/* RFC 3986 (unreserved A-Z a-z 0-9 - _ . ~), as the form body is signed. */
+static char *form_encode(const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t n = strlen(s);
@@ -254,7 +255,7 @@ char *gcr_aws_uri_encode(const char *s, int keep_slash)
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
 		if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
 		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.' ||
-		    *c == '~' || (keep_slash && *c == '/')) {
+		    *c == '~') {
 			*o++ = (char)*c;
 		} else {
 			*o++ = '%';
@@ -287,7 +288,7 @@ char *gcr_aws_params_form(const char *action, const char *version,
 			name = p->items[i - 2].name;
 			value = p->items[i - 2].value;
 		}
-		char *en = gcr_aws_uri_encode(name, 0), *ev = gcr_aws_uri_encode(value, 0);
+		char *en = form_encode(name), *ev = form_encode(value);
 		size_t need = len + strlen(en) + strlen(ev) + 3;
 		if (need > cap) {
 			while (cap < need)

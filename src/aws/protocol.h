@@ -71,11 +71,8 @@ void gcr_aws_params_addf(struct gcr_aws_params *p, const char *name, const char 
 	__attribute__((format(printf, 3, 4)));
 void gcr_aws_params_clear(struct gcr_aws_params *p);
 
-/* RFC 3986 percent-encoding (unreserved: A-Z a-z 0-9 - _ . ~); with
- * keep_slash, '/' stays as is (for paths).  Caller frees. */
-char *gcr_aws_uri_encode(const char *s, int keep_slash);
-
-/* "Action=A&Version=V&name=value..." (caller frees). */
+/* "Action=A&Version=V&name=value..." with RFC 3986 encoding, so the body
+ * sent is the body signed (caller frees). */
 char *gcr_aws_params_form(const char *action, const char *version,
 			  const struct gcr_aws_params *p);
 
