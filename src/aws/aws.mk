@@ -19,3 +19,22 @@ tests_unit_check_aws_protocol_SOURCES = tests/unit/check_aws_protocol.c
 tests_unit_check_aws_protocol_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_aws_protocol_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_aws_protocol
+
+## SigV4 signer, ~/.aws files, credential chain, endpoints (awsauth).
+libgcrengine_a_SOURCES += \
+	src/aws/sigv4.c src/aws/sigv4.h \
+	src/aws/credentials.c src/aws/credentials.h \
+	src/aws/awsconfig.h src/aws/endpoint.h
+
+check_PROGRAMS += tests/unit/check_sigv4
+tests_unit_check_sigv4_SOURCES = tests/unit/check_sigv4.c
+tests_unit_check_sigv4_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_sigv4_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_sigv4
+EXTRA_DIST += tests/unit/sigv4_botocore.py tests/data/aws4_testsuite
+
+EXTRA_PROGRAMS += tests/bench/bench_sigv4
+tests_bench_bench_sigv4_SOURCES = tests/bench/bench_sigv4.c
+tests_bench_bench_sigv4_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_bench_bench_sigv4_LDADD = libgcrengine.a $(ENGINE_LIBS)
+BENCH_BINS += tests/bench/bench_sigv4
