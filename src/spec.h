@@ -11,6 +11,7 @@
 #define GCR_SPEC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 
@@ -96,5 +97,19 @@ enum gcr_status gcr_spec_save(const struct gcr_spec *spec, const char *path,
 
 const char *gcr_model_id(enum gcr_model m);     /* "classic", "gchp", "" */
 const char *gcr_target_id(enum gcr_target t);   /* "batch", "pcluster", "slurm", "" */
+
+/* The reverse; false for an unknown id ("" gives NONE and true). */
+bool gcr_model_from_id(const char *id, enum gcr_model *out);
+bool gcr_target_from_id(const char *id, enum gcr_target *out);
+
+/* Civil dates as YYYYMMDD integers. */
+bool gcr_date_valid(int ymd);
+/* Parses "YYYY-MM-DD" (or "YYYYMMDD"); false when malformed or not a date. */
+bool gcr_date_parse(const char *s, int *ymd);
+/* Writes "YYYY-MM-DD" into buf (at least 11 bytes); returns buf. */
+char *gcr_date_format(int ymd, char *buf, size_t len);
+int gcr_date_add_days(int ymd, int days);
+/* Days from a to b (negative when b is before a). */
+int gcr_date_diff_days(int a, int b);
 
 #endif
