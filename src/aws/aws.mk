@@ -5,7 +5,14 @@ libgcrengine_a_SOURCES += \
 	src/aws/http.c src/aws/http.h \
 	src/aws/retry.c src/aws/retry.h \
 	src/aws/protocol.c src/aws/protocol.h \
-	src/aws/client.c src/aws/client.h
+	src/aws/client.c src/aws/client.h \
+	src/aws/sts.c src/aws/sts.h \
+	src/aws/ec2.c src/aws/ec2.h \
+	src/aws/pricing.c src/aws/pricing.h \
+	src/aws/logs.c src/aws/logs.h \
+	src/aws/ssm.c src/aws/ssm.h \
+	src/aws/batch.c src/aws/batch.h \
+	src/aws/dynamodb.c src/aws/dynamodb.h
 
 check_PROGRAMS += tests/unit/check_aws_http
 tests_unit_check_aws_http_SOURCES = tests/unit/check_aws_http.c
@@ -24,7 +31,8 @@ TESTS += tests/unit/check_aws_protocol
 libgcrengine_a_SOURCES += \
 	src/aws/sigv4.c src/aws/sigv4.h \
 	src/aws/credentials.c src/aws/credentials.h \
-	src/aws/awsconfig.h src/aws/endpoint.h
+	src/aws/awsconfig.c src/aws/awsconfig.h \
+	src/aws/endpoint.c src/aws/endpoint.h
 
 check_PROGRAMS += tests/unit/check_sigv4
 tests_unit_check_sigv4_SOURCES = tests/unit/check_sigv4.c
@@ -38,3 +46,9 @@ tests_bench_bench_sigv4_SOURCES = tests/bench/bench_sigv4.c
 tests_bench_bench_sigv4_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_bench_bench_sigv4_LDADD = libgcrengine.a $(ENGINE_LIBS)
 BENCH_BINS += tests/bench/bench_sigv4
+
+check_PROGRAMS += tests/unit/check_awsconfig
+tests_unit_check_awsconfig_SOURCES = tests/unit/check_awsconfig.c
+tests_unit_check_awsconfig_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_awsconfig_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_awsconfig
