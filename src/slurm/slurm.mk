@@ -1,1 +1,15 @@
 ## Slurm transports (local, ssh, SSM) and the Slurm/sshd test bed (issue 8).
+libgcrengine_a_SOURCES += \
+	src/slurm/process.c src/slurm/process.h \
+	src/slurm/shell.c src/slurm/shell.h \
+	src/slurm/transport.c src/slurm/transport.h src/slurm/transport_impl.h \
+	src/slurm/transport_local.c \
+	src/slurm/transport_ssh.c
+libgcrengine_a_SOURCES += \
+	src/slurm/slurm.c src/slurm/slurm.h src/slurm/slurm_parse.c
+
+check_PROGRAMS += tests/unit/check_slurm
+tests_unit_check_slurm_SOURCES = tests/unit/check_slurm.c
+tests_unit_check_slurm_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_slurm_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_slurm
