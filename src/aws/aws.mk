@@ -12,10 +12,12 @@ libgcrengine_a_SOURCES += \
 	src/aws/logs.c src/aws/logs.h \
 	src/aws/ssm.c src/aws/ssm.h \
 	src/aws/batch.c src/aws/batch.h \
-	src/aws/dynamodb.c src/aws/dynamodb.h
+	src/aws/dynamodb.c src/aws/dynamodb.h \
+	src/aws/s3.c src/aws/s3.h
 
 check_PROGRAMS += tests/unit/check_aws_http
-tests_unit_check_aws_http_SOURCES = tests/unit/check_aws_http.c
+tests_unit_check_aws_http_SOURCES = tests/unit/check_aws_http.c \
+	tests/unit/aws_fixture.c tests/unit/aws_fixture.h
 tests_unit_check_aws_http_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_aws_http_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_aws_http

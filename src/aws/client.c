@@ -68,6 +68,7 @@ struct gcr_aws_call {
 	char *upload_path;
 	uint64_t upload_offset, upload_length;
 	char *download_path;
+	int unsigned_payload;
 	int idempotent;
 	long attempt_timeout_ms;
 	uint64_t deadline;            /* loop time in ms; 0: none */
@@ -475,7 +476,8 @@ static void send_signed(struct gcr_aws_call *call, const struct gcr_aws_credenti
 			.header_count = headers.count,
 			.payload = call->body,
 			.payload_len = call->body_len,
-			.payload_hash = call->upload_path ? GCR_SIGV4_UNSIGNED_PAYLOAD : NULL,
+			.payload_hash = call->upload_path || call->unsigned_payload
+				? GCR_SIGV4_UNSIGNED_PAYLOAD : NULL,
 			.region = call->signing_region,
 			.service = call->signing_name,
 			.when = time(NULL),
@@ -680,6 +682,7 @@ struct gcr_aws_call *gcr_aws_send(struct gcr_aws *aws, const struct gcr_aws_requ
 	call->upload_offset = req->upload_offset;
 	call->upload_length = req->upload_length;
 	call->download_path = dup_or_null(req->download_path);
+	call->unsigned_payload = req->unsigned_payload;
 	call->idempotent = req->idempotent;
 	call->attempt_timeout_ms = req->attempt_timeout_ms > 0 ? req->attempt_timeout_ms
 							       : aws->attempt_timeout_ms;
@@ -893,6 +896,91 @@ struct gcr_aws_call *gcr_aws_json_call(struct gcr_aws *aws, const char *service,
 	gcr_http_headers_clear(&headers);
 	json_decref(empty);
 	return call;
+}
+
+struct pager {
+	struct gcr_aws *aws;
+	char *service, *operation, *input_token, *output_token, *result_key;
+	json_t *input;
+	json_t *items;
+	json_t *last_token;
+	int pages, max_pages;
+	struct gcr_aws_call_options opts;
+	int has_opts;
+	gcr_aws_json_cb cb;
+	void *data;
+};
+
+static void pager_free(struct pager *p)
+{
+	free(p->service);
+	free(p->operation);
+	free(p->input_token);
+	free(p->output_token);
+	free(p->result_key);
+	json_decref(p->last_token);
+	json_decref(p->input);
+	json_decref(p->items);
+	free(p);
+}
+
+static void on_page(enum gcr_status st, const struct gcr_error *err,
+		    const struct gcr_aws_error_info *info, json_t *answer, void *data)
+{
+	struct pager *p = data;
+	json_t *page_items, *token;
+
+	if (st != GCR_OK) {
+		p->cb(st, err, info, NULL, p->data);
+		pager_free(p);
+		return;
+	}
+	page_items = json_object_get(answer, p->result_key);
+	if (json_is_array(page_items))
+		json_array_extend(p->items, page_items);
+	/* Tokens are strings, or maps (DynamoDB's LastEvaluatedKey). */
+	token = json_object_get(answer, p->output_token);
+	p->pages++;
+	if (token && !json_is_null(token) && !(json_is_string(token) && !*json_string_value(token)) &&
+	    p->pages < p->max_pages && !(p->last_token && json_equal(p->last_token, token))) {
+		json_decref(p->last_token);
+		p->last_token = json_incref(token);
+		json_object_set(p->input, p->input_token, token);
+		gcr_aws_json_call(p->aws, p->service, p->operation, p->input,
+				  p->has_opts ? &p->opts : NULL, on_page, p);
+		return;
+	}
+	json_object_set(answer, p->result_key, p->items);
+	p->cb(GCR_OK, NULL, info, answer, p->data);
+	pager_free(p);
+}
+
+void gcr_aws_json_paginate(struct gcr_aws *aws, const char *service, const char *operation,
+			   json_t *input, const char *input_token,
+			   const char *output_token, const char *result_key,
+			   int max_pages, const struct gcr_aws_call_options *opts,
+			   gcr_aws_json_cb cb, void *data)
+{
+	struct pager *p = calloc(1, sizeof *p);
+
+	if (!p)
+		abort();
+	p->aws = aws;
+	p->service = dup_or_null(service);
+	p->operation = dup_or_null(operation);
+	p->input_token = dup_or_null(input_token);
+	p->output_token = dup_or_null(output_token);
+	p->result_key = dup_or_null(result_key);
+	p->input = input ? json_deep_copy(input) : json_object();
+	p->items = json_array();
+	p->max_pages = max_pages > 0 ? max_pages : 100;
+	if (opts) {
+		p->opts = *opts;  /* its strings must outlive the paging (documented) */
+		p->has_opts = 1;
+	}
+	p->cb = cb;
+	p->data = data;
+	gcr_aws_json_call(aws, service, operation, p->input, opts, on_page, p);
 }
 
 static void on_xml_done(enum gcr_status st, const struct gcr_error *err,

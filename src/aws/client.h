@@ -117,6 +117,10 @@ struct gcr_aws_request {
 	uint64_t upload_offset, upload_length;
 	/* Stream a 2xx answer's body to this file (S3 GetObject). */
 	const char *download_path;
+	/* S3 only: sign the body as UNSIGNED-PAYLOAD instead of hashing it
+	 * (large uploads; hashing megabytes would hold up the loop).  File
+	 * uploads are always sent this way. */
+	int unsigned_payload;
 
 	int idempotent;              /* 1: may run twice harmlessly (reads, puts) */
 	long attempt_timeout_ms;     /* 0: the client's */
@@ -198,6 +202,18 @@ struct gcr_aws_call *gcr_aws_rest_json_call(struct gcr_aws *aws, const char *ser
 					    json_t *input,
 					    const struct gcr_aws_call_options *opts,
 					    gcr_aws_json_cb cb, void *data);
+
+/* Pages through a JSON operation: sends input (borrowed) again and again
+ * with the previous answer's output_token copied into input_token, until
+ * no token comes back (or the same one, or max_pages; 0 means 100).  The
+ * arrays under result_key are joined: cb receives the last page's answer
+ * with result_key holding every item.  Runs to the end or the first error.
+ * The strings in opts must stay valid until cb has run. */
+void gcr_aws_json_paginate(struct gcr_aws *aws, const char *service, const char *operation,
+			   json_t *input, const char *input_token,
+			   const char *output_token, const char *result_key,
+			   int max_pages, const struct gcr_aws_call_options *opts,
+			   gcr_aws_json_cb cb, void *data);
 
 /* ---- query services (EC2, STS) --------------------------------------------- */
 

@@ -304,6 +304,46 @@ char *gcr_aws_params_form(const char *action, const char *version,
 	return out;
 }
 
+/* ---- times --------------------------------------------------------------------- */
+
+int gcr_aws_time_parse(const char *text, time_t *out)
+{
+	struct tm tm;
+	const char *rest;
+	long offset = 0;
+
+	if (!text)
+		return 0;
+	memset(&tm, 0, sizeof tm);
+	rest = strptime(text, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!rest)
+		return 0;
+	if (*rest == '.') {  /* fractions of a second are dropped */
+		rest++;
+		while (*rest >= '0' && *rest <= '9')
+			rest++;
+	}
+	if (*rest == 'Z' || *rest == 'z') {
+		rest++;
+	} else if ((*rest == '+' || *rest == '-') && strlen(rest) == 6 && rest[3] == ':') {
+		int h = atoi(rest + 1), m = atoi(rest + 4);
+		offset = (h * 3600L + m * 60L) * (*rest == '-' ? -1 : 1);
+		rest += 6;
+	}
+	if (*rest != '\0')
+		return 0;
+	*out = timegm(&tm) - offset;
+	return 1;
+}
+
+void gcr_aws_time_format(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 /* ---- XML --------------------------------------------------------------------- */
 
 xmlDocPtr gcr_xml_parse(const char *body, size_t len, struct gcr_error *err)

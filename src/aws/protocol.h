@@ -9,6 +9,7 @@
 #define GCR_AWS_PROTOCOL_H
 
 #include <stddef.h>
+#include <time.h>
 #include <libxml/tree.h>
 
 #include "aws/http.h"
@@ -75,6 +76,14 @@ void gcr_aws_params_clear(struct gcr_aws_params *p);
  * sent is the body signed (caller frees). */
 char *gcr_aws_params_form(const char *action, const char *version,
 			  const struct gcr_aws_params *p);
+
+/* ---- times ------------------------------------------------------------------ */
+
+/* Parses an ISO 8601 UTC time as AWS writes it ("2026-07-01T12:00:00Z",
+ * "2026-07-01T12:00:00.000Z", "+00:00" offsets); returns 1 on success. */
+int gcr_aws_time_parse(const char *text, time_t *out);
+/* Formats t as "2026-07-01T12:00:00Z" into buf (at least 21 bytes). */
+void gcr_aws_time_format(time_t t, char *buf, size_t size);
 
 /* ---- XML answers --------------------------------------------------------- */
 

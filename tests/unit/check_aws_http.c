@@ -19,53 +19,22 @@
 #include <uv.h>
 
 #include "aws/http.h"
+#include "aws_fixture.h"
 #include "paths.h"
 
-static pid_t fixture_pid;
-static int fixture_stdin = -1;
-static int port;
+static struct aws_fixture fixture;
+#define port (fixture.port)
 static uv_loop_t loop;
 static struct gcr_http *http;
 static char tmpdir[64];
 
-static void start_fixture(void)
-{
-	int in[2], out[2];
-	const char *srcdir = getenv("top_srcdir");
-	char *script = gcr_strdup_printf("%s/tests/unit/http_fixture.py", srcdir ? srcdir : "..");
-	char line[32] = "";
-	FILE *f;
-
-	ck_assert_int_eq(pipe(in), 0);
-	ck_assert_int_eq(pipe(out), 0);
-	fixture_pid = fork();
-	ck_assert_int_ge(fixture_pid, 0);
-	if (fixture_pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		close(in[1]);
-		close(out[0]);
-		execl("/usr/bin/python3", "python3", script, (char *)NULL);
-		_exit(127);
-	}
-	free(script);
-	close(in[0]);
-	close(out[1]);
-	fixture_stdin = in[1];
-	f = fdopen(out[0], "r");
-	ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-	fclose(f);
-	port = atoi(line);
-	ck_assert_int_gt(port, 0);
-}
 
 static void setup(void)
 {
 	struct gcr_error err;
 	struct gcr_http_options opts = { .timeout_ms = 5000 };
 
-	signal(SIGPIPE, SIG_IGN);
-	start_fixture();
+	aws_fixture_start(&fixture);
 	uv_loop_init(&loop);
 	http = gcr_http_new(&loop, &opts, &err);
 	ck_assert_ptr_nonnull(http);
@@ -75,7 +44,6 @@ static void setup(void)
 
 static void teardown(void)
 {
-	int status;
 	char *cmd = gcr_strdup_printf("rm -rf '%s'", tmpdir);
 
 	if (http)
@@ -83,9 +51,7 @@ static void teardown(void)
 	http = NULL;
 	uv_run(&loop, UV_RUN_DEFAULT);
 	ck_assert_int_eq(uv_loop_close(&loop), 0);
-	close(fixture_stdin);
-	kill(fixture_pid, SIGTERM);
-	waitpid(fixture_pid, &status, 0);
+	aws_fixture_stop(&fixture);
 	ck_assert_int_eq(system(cmd), 0);
 	free(cmd);
 }
