@@ -13,7 +13,9 @@ libgcrengine_a_SOURCES += \
 	src/aws/ssm.c src/aws/ssm.h \
 	src/aws/batch.c src/aws/batch.h \
 	src/aws/dynamodb.c src/aws/dynamodb.h \
-	src/aws/s3.c src/aws/s3.h
+	src/aws/s3.c src/aws/s3.h \
+	src/cli/cmd_whoami.c \
+	src/cli/cmd_prices.c
 
 check_PROGRAMS += tests/unit/check_aws_http
 tests_unit_check_aws_http_SOURCES = tests/unit/check_aws_http.c \
@@ -33,6 +35,7 @@ TESTS += tests/unit/check_aws_protocol
 libgcrengine_a_SOURCES += \
 	src/aws/sigv4.c src/aws/sigv4.h \
 	src/aws/credentials.c src/aws/credentials.h \
+	src/aws/credchain.c \
 	src/aws/awsconfig.c src/aws/awsconfig.h \
 	src/aws/endpoint.c src/aws/endpoint.h
 
