@@ -57,3 +57,9 @@ tests_unit_check_awsconfig_SOURCES = tests/unit/check_awsconfig.c
 tests_unit_check_awsconfig_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_awsconfig_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_awsconfig
+
+check_PROGRAMS += tests/unit/check_aws_services
+tests_unit_check_aws_services_SOURCES = tests/unit/check_aws_services.c
+tests_unit_check_aws_services_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_aws_services_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_aws_services
