@@ -380,8 +380,9 @@ static void status_step(struct lookup *lk, enum query_kind kind,
 		lk->list.count = 1;
 		lk->list.accounting = got.accounting;
 		gcr_slurm_job_list_free(&got);
+		mine = &lk->list.jobs[0];
 		if (kind == Q_SQUEUE && gcr_slurm_state_is_final(mine->state) &&
-		    lk->list.jobs[0].exit_code < 0) {
+		    mine->exit_code < 0) {
 			if (run_query(lk, Q_SCONTROL, scontrol_argv(lk->id), &err) == GCR_OK)
 				return;
 			gcr_error_clear(&err);

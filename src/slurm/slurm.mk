@@ -13,3 +13,13 @@ tests_unit_check_slurm_SOURCES = tests/unit/check_slurm.c
 tests_unit_check_slurm_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_slurm_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_slurm
+
+## Against a real Slurm and sshd: check_slurm_live is run by slurm-live.sh,
+## which starts (and stops) the test bed.
+check_PROGRAMS += tests/unit/check_slurm_live
+tests_unit_check_slurm_live_SOURCES = tests/unit/check_slurm_live.c
+tests_unit_check_slurm_live_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_slurm_live_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/scripts/slurm-live.sh
+EXTRA_DIST += tests/scripts/slurm-live.sh \
+	tests/testbed/slurm/start.sh tests/testbed/slurm/stop.sh

@@ -1,0 +1,55 @@
+#!/bin/sh
+# slurm-live.sh: gcrunner's Slurm layer against a real single-node Slurm and
+# a real sshd on 127.0.0.1 (tests/testbed/slurm/start.sh), over both the ssh
+# and the local transport; then checks that the test bed starts again at
+# once on a running directory and that stopping it leaves nothing running.
+# Skips (77) without root or password-less sudo, or without the packages.
+. "$top_srcdir/tests/scripts/lib.sh"
+
+testbed="$top_srcdir/tests/testbed/slurm"
+live="$top_builddir/tests/unit/check_slurm_live"
+# A short path: ssh's ControlPath and munge's socket live below it.
+bed=$(mktemp -d /tmp/gcr-slurm.XXXXXX)
+trap '"$testbed/stop.sh" --clean "$bed" >/dev/null 2>&1; rm -rf "$TEST_TMP"' EXIT
+
+"$testbed/start.sh" "$bed" >"$TEST_TMP/env" 2>"$TEST_TMP/start.err"
+rc=$?
+if [ $rc -eq 77 ]; then
+	echo "SKIP: $(cat "$TEST_TMP/start.err")"
+	exit 77
+fi
+if [ $rc -ne 0 ]; then
+	fail "the Slurm test bed did not start: $(cat "$TEST_TMP/start.err")"
+	finish
+fi
+pass "test bed started"
+. "$TEST_TMP/env"
+
+# The ssh client really logs in through the test bed's own config.
+expect_status 0 "ssh -F <test bed config> reaches the test sshd" \
+	ssh -F "$GCR_TESTBED_SSH_CONFIG" -o BatchMode=yes "$GCR_TESTBED_SSH_HOST" sinfo -h -o %T
+expect_match "$out" '^idle$' "sinfo over ssh says the node is idle"
+
+for transport in ssh local; do
+	GCR_TEST_TRANSPORT=$transport "$live" >"$TEST_TMP/live-$transport.log" 2>&1
+	rc=$?
+	cat "$TEST_TMP/live-$transport.log"
+	if [ $rc -eq 0 ]; then pass "jobs over the $transport transport"
+	else fail "jobs over the $transport transport (see the lines above)"; fi
+done
+
+# Starting again on a running test bed only prints its variables.
+expect_status 0 "start.sh on a running test bed" "$testbed/start.sh" "$bed"
+expect_match "$out" "GCR_TESTBED_SSH_CONFIG='$bed/ssh/config'" "it gives the same test bed"
+
+pids=$(cat "$bed"/run/*.pid 2>/dev/null)
+expect_status 0 "stop.sh" "$testbed/stop.sh" "$bed"
+left=
+for p in $pids; do
+	# A zombie waiting for a slowly reaping init is not running.
+	state=$(sed -e 's/.*) //' -e 's/ .*//' "/proc/$p/stat" 2>/dev/null)
+	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ] && left="$left $p"
+done
+if [ -z "$left" ]; then pass "nothing of the test bed is left running"
+else fail "still running after stop.sh:$left"; fi
+finish
