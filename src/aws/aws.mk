@@ -63,3 +63,10 @@ tests_unit_check_aws_services_SOURCES = tests/unit/check_aws_services.c
 tests_unit_check_aws_services_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_aws_services_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_aws_services
+
+check_PROGRAMS += tests/unit/check_credentials
+tests_unit_check_credentials_SOURCES = tests/unit/check_credentials.c
+tests_unit_check_credentials_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_credentials_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_credentials
+EXTRA_DIST += tests/unit/cred_fixture.py
