@@ -1,1 +1,29 @@
 ## The local test bed: the AWS test server, dynalite, s3rver (issue 4).
+## tests/testbed/README says how tests use it.
+
+TESTS += \
+	tests/scripts/testbed-awscli.sh
+
+TESTBED_SERVER_FILES = \
+	tests/testbed/awsserver/server.py \
+	tests/testbed/awsserver/codec.py \
+	tests/testbed/awsserver/sigv4.py \
+	tests/testbed/awsserver/faults.py \
+	tests/testbed/awsserver/world.py \
+	tests/testbed/awsserver/services/__init__.py \
+	tests/testbed/awsserver/services/batch.py \
+	tests/testbed/awsserver/services/gclog.py \
+	tests/testbed/awsserver/services/logs.py \
+	tests/testbed/awsserver/services/sts.py
+
+EXTRA_DIST += \
+	tests/scripts/testbed-awscli.sh \
+	tests/testbed/README \
+	tests/testbed/testbed.sh \
+	tests/testbed/testbed-lib.sh \
+	tests/testbed/tbctl \
+	tests/testbed/node-server.js \
+	tests/testbed/package.json \
+	tests/testbed/package-lock.json \
+	tests/testbed/.npmrc \
+	$(TESTBED_SERVER_FILES)

@@ -1,0 +1,34 @@
+# testbed-lib.sh: for shell tests, sourced after tests/scripts/lib.sh.
+#
+#   . "$top_srcdir/tests/testbed/testbed-lib.sh"
+#   testbed_start [aws] [dynamodb] [s3]   # default: all; exports the env
+#   tbctl POST faults '{"service":"batch","kind":"throttle","count":2}'
+#   testbed_count batch DescribeJobs      # requests seen so far
+#
+# The bed lives in $TEST_TMP/testbed and is stopped when the test exits (the
+# EXIT trap of lib.sh is extended, so $TEST_TMP is still removed).
+TESTBED_SH="$top_srcdir/tests/testbed/testbed.sh"
+TBCTL="$top_srcdir/tests/testbed/tbctl"
+
+tbctl() { /usr/bin/python3 "$TBCTL" "$@"; }
+
+testbed_start() {
+	TESTBED_DIR="$TEST_TMP/testbed"
+	if ! "$TESTBED_SH" start "$TESTBED_DIR" "$@" >/dev/null; then
+		echo "testbed_start: the test bed did not start" >&2
+		exit 99
+	fi
+	trap 'testbed_stop; rm -rf "$TEST_TMP"' EXIT
+	# shellcheck disable=SC1091
+	. "$TESTBED_DIR/env"
+}
+
+testbed_stop() {
+	[ -n "${TESTBED_DIR:-}" ] && "$TESTBED_SH" stop "$TESTBED_DIR"
+}
+
+# testbed_count SERVICE [OPERATION]: how many requests the AWS server saw.
+testbed_count() {
+	if [ $# -gt 1 ]; then tbctl --get count GET "requests?service=$1&operation=$2"
+	else tbctl --get count GET "requests?service=$1"; fi
+}
