@@ -188,6 +188,21 @@ static void step_fail(struct step *s, enum gcr_status code, const char *fmt, ...
 	step_finish(s, code, &err);
 }
 
+/* Fails s with err, prefixed by what s was doing ("assume-role ..."). */
+static void step_fail_in(struct step *s, enum gcr_status st, const struct gcr_error *err)
+{
+	struct gcr_error e2;
+
+	if (err)
+		e2 = *err;
+	else
+		gcr_error_set(&e2, st, "%s", _("failed"));
+	e2.code = st;
+	if (s->description)
+		gcr_error_prefix(&e2, "%s", s->description);
+	step_finish(s, st, &e2);
+}
+
 static void step_ok(struct step *s, const char *key, const char *secret, const char *token,
 		    time_t expiration, enum gcr_aws_credential_source source,
 		    const char *description)
@@ -417,13 +432,10 @@ static void on_assumed(enum gcr_status st, const struct gcr_error *err,
 		       const struct gcr_aws_credentials *creds, void *data)
 {
 	struct step *s = data;
-	struct gcr_error e2;
 
 	s->p->active_call = NULL;
 	if (st != GCR_OK) {
-		e2 = *err;
-		gcr_error_prefix(&e2, "%s", s->description);
-		step_finish(s, st, &e2);
+		step_fail_in(s, st, err);
 		return;
 	}
 	gcr_aws_credentials_copy(&s->creds, creds);
@@ -443,11 +455,7 @@ static void on_role_source(struct step *src, enum gcr_status st, const struct gc
 	char *name;
 
 	if (st != GCR_OK) {
-		e2 = *err;
-		if (st == GCR_ERR_NOT_FOUND)
-			st = e2.code = GCR_ERR_AUTH;
-		gcr_error_prefix(&e2, "%s", s->description);
-		step_finish(s, st, &e2);
+		step_fail_in(s, st == GCR_ERR_NOT_FOUND ? GCR_ERR_AUTH : st, err);
 		return;
 	}
 	if (p->freeing) {
@@ -549,9 +557,7 @@ static void on_web_identity(enum gcr_status st, const struct gcr_error *err,
 	(void)info;
 	s->p->active_call = NULL;
 	if (st != GCR_OK) {
-		e2 = *err;
-		gcr_error_prefix(&e2, "%s", s->description);
-		step_finish(s, st, &e2);
+		step_fail_in(s, st, err);
 		return;
 	}
 	doc = gcr_xml_parse(resp->body, resp->body_len, &e2);

@@ -103,8 +103,8 @@ struct gcr_aws_credential_provider;
 
 struct gcr_aws_credentials_options {
 	uv_loop_t *loop;        /* required: processes and timers run on it */
-	/* For STS, SSO, container and IMDS calls.  NULL: those sources fail
-	 * with a clear message when they are the configured ones. */
+	/* For STS, SSO, container and IMDS calls (shared, borrowed).  NULL:
+	 * the provider makes its own when one of those sources needs it. */
 	struct gcr_http *http;
 	/* Parsed ~/.aws files; borrowed, must outlive the provider.  NULL:
 	 * the provider loads them itself (gcr_aws_config_load). */
