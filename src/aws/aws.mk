@@ -70,3 +70,16 @@ tests_unit_check_credentials_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_credentials_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_credentials
 EXTRA_DIST += tests/unit/cred_fixture.py
+
+check_PROGRAMS += tests/unit/check_aws_client
+tests_unit_check_aws_client_SOURCES = tests/unit/check_aws_client.c \
+	tests/unit/aws_fixture.c tests/unit/aws_fixture.h
+tests_unit_check_aws_client_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_aws_client_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_aws_client
+
+## Integration: a driver of the clients for the shell tests against the test bed.
+check_PROGRAMS += tests/integration/awstool
+tests_integration_awstool_SOURCES = tests/integration/awstool.c
+tests_integration_awstool_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_integration_awstool_LDADD = libgcrengine.a $(ENGINE_LIBS)

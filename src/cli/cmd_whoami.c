@@ -63,8 +63,7 @@ static void on_credentials(enum gcr_status st, const struct gcr_aws_credentials 
 
 	if (st != GCR_OK) {
 		s->st = st;
-		s->err = *err;
-		gcr_error_prefix(&s->err, "%s", _("no usable AWS credentials"));
+		s->err = *err;   /* the chain's message says what to set */
 		s->done = 1;
 		return;
 	}
