@@ -23,3 +23,8 @@ tests_unit_check_slurm_live_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/scripts/slurm-live.sh
 EXTRA_DIST += tests/scripts/slurm-live.sh \
 	tests/testbed/slurm/start.sh tests/testbed/slurm/stop.sh
+
+## The cluster settings (slurm: in config.yaml) and `gcrunner cluster`.
+libgcrengine_a_SOURCES += \
+	src/slurm/cluster_config.c src/slurm/cluster_config.h \
+	src/cli/cmd_cluster.c

@@ -1,0 +1,100 @@
+/* cluster_config.h: "any Slurm cluster" -- how to reach it and how to run
+ * there, set up once and kept in the `slurm:` section of gcrunner's
+ * configuration file (settings.h; every other section is left as it was).
+ *
+ *   slurm:
+ *     transport: ssh            # ssh | local | ssm
+ *     host: alice@login.hpc.example.edu   # ssh: [user@]host or a Host of ~/.ssh/config
+ *     ssh_config: ~/.ssh/config-hpc       # optional: ssh -F
+ *     port: 22                  # optional
+ *     identity_file: ...        # optional: ssh -i
+ *     login_shell: true         # run commands in a login shell (PATH, `module`)
+ *     ssm_instance_id: i-0abc   # ssm: the head node
+ *     ssm_user: ec2-user        # ssm: runuser -l USER
+ *     partition: compute        # optional: the cluster's default otherwise
+ *     account: geos-chem        # optional
+ *     modules: [gcc/12, openmpi/4.1, netcdf-fortran]
+ *     geoschem_dir: /shared/geoschem/14.4   # the GEOS-Chem installation
+ *     run_root: gcrunner-runs   # where run directories go
+ *
+ * Paths on the cluster are absolute, or relative to the login directory;
+ * a leading "~/" is accepted and dropped (the login directory is home). */
+#ifndef GCR_CLUSTER_CONFIG_H
+#define GCR_CLUSTER_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <uv.h>
+
+#include "error.h"
+#include "slurm/transport.h"
+
+struct gcr_settings;
+
+#define GCR_CLUSTER_MAX_MODULES 32
+#define GCR_CLUSTER_TEXT_MAX 256
+
+struct gcr_cluster_config {
+	enum gcr_transport_kind transport;
+	char host[GCR_CLUSTER_TEXT_MAX];
+	char ssh_config[PATH_MAX];
+	int port;                                 /* 0: from the ssh config */
+	char identity_file[PATH_MAX];
+	bool login_shell;
+	char ssm_instance_id[64];
+	char ssm_user[64];
+	char partition[GCR_CLUSTER_TEXT_MAX];
+	char account[GCR_CLUSTER_TEXT_MAX];
+	char modules[GCR_CLUSTER_MAX_MODULES][GCR_CLUSTER_TEXT_MAX];
+	size_t nmodules;
+	char geoschem_dir[PATH_MAX];
+	char run_root[PATH_MAX];
+};
+
+/* Defaults: ssh, login shell on, SSM user ec2-user, run_root gcrunner-runs. */
+void gcr_cluster_config_init(struct gcr_cluster_config *c);
+
+/* "ssh", "local", "ssm" and back; parse returns false for anything else. */
+const char *gcr_transport_kind_name(enum gcr_transport_kind k);
+bool gcr_transport_kind_parse(const char *text, enum gcr_transport_kind *out);
+
+/* True when the configuration has a slurm section with a transport. */
+bool gcr_cluster_config_present(const struct gcr_settings *s);
+
+/* Reads the slurm section (defaults for what is missing) and validates it.
+ * GCR_ERR_INVALID names the key and what is allowed. */
+enum gcr_status gcr_cluster_config_from_settings(const struct gcr_settings *s,
+						 struct gcr_cluster_config *c,
+						 struct gcr_error *err);
+/* Writes c into the slurm section (optional keys that are empty are
+ * removed); other sections stay. */
+enum gcr_status gcr_cluster_config_to_settings(const struct gcr_cluster_config *c,
+					       struct gcr_settings *s,
+					       struct gcr_error *err);
+
+/* Checks what each transport needs and that no value can confuse the
+ * commands built from it (no control characters; a host, partition,
+ * account or module without spaces). */
+enum gcr_status gcr_cluster_config_validate(const struct gcr_cluster_config *c,
+					    struct gcr_error *err);
+
+/* Loads from / saves to the configuration file at path (NULL: the usual
+ * one, gcr_config_path()).  Saving keeps every other key of the file. */
+enum gcr_status gcr_cluster_config_load(const char *path, struct gcr_cluster_config *c,
+					struct gcr_error *err);
+enum gcr_status gcr_cluster_config_save(const char *path, const struct gcr_cluster_config *c,
+					struct gcr_error *err);
+
+/* The modules as one space-separated line ("gcc/12 openmpi/4.1"), for a
+ * batch script's `module load`; each module is one word (validated).
+ * Caller frees. */
+char *gcr_cluster_config_modules_line(const struct gcr_cluster_config *c);
+
+/* The transport this configuration describes (local or ssh).  For ssm the
+ * caller uses gcr_transport_ssm_new with its AWS client. */
+enum gcr_status gcr_cluster_transport_new(uv_loop_t *loop, const struct gcr_cluster_config *c,
+					  struct gcr_transport **out, struct gcr_error *err);
+
+#endif
