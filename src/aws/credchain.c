@@ -640,12 +640,9 @@ struct proc {
 	int term_signal;
 };
 
-/* Splits a command line the way botocore (shlex, POSIX mode) does: white
- * space separates words; '...' is literal; "..." allows \" \\ \$ \`;
- * a backslash outside quotes escapes the next character.  Returns NULL on
- * an unterminated quote.  Caller frees the array and its strings. */
-char **gcr_aws_split_command(const char *cmd);
-
+/* As botocore's shlex (POSIX mode): white space separates words; '...' is
+ * literal; "..." allows \" \\ \$ \`; a backslash outside quotes escapes
+ * the next character. */
 char **gcr_aws_split_command(const char *cmd)
 {
 	size_t cap = 8, n = 0, len = strlen(cmd);

@@ -153,6 +153,12 @@ void gcr_aws_credentials_get(struct gcr_aws_credential_provider *p,
  * next get resolves again. */
 void gcr_aws_credentials_invalidate(struct gcr_aws_credential_provider *p);
 
+/* Splits a credential_process command line into words as botocore does
+ * (POSIX shlex: quotes and backslashes; no shell runs it).  NULL for an
+ * unterminated quote.  Caller frees each word and the array.  Exposed for
+ * tests. */
+char **gcr_aws_split_command(const char *cmd);
+
 /* The profile the provider uses (explicit, AWS_PROFILE, or "default"). */
 const char *gcr_aws_credential_provider_profile(const struct gcr_aws_credential_provider *p);
 

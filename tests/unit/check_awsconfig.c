@@ -342,6 +342,52 @@ START_TEST(writer_keeps_everything_else)
 }
 END_TEST
 
+START_TEST(writer_output_of_any_valid_file_parses)
+{
+	/* Mutate the sample; whenever the input parses, the written result
+	 * must parse too and hold the values set, whatever else is there. */
+	const char *keys[] = { "region", "s3", "output" };
+	const char *values[] = { "eu-west-2", "flat", NULL };
+	size_t base_len = sizeof sample_config - 1;
+	unsigned seed = 99;
+	int round, checked = 0;
+
+	for (round = 0; round < 2000; round++) {
+		char *m = malloc(base_len);
+		size_t i, len = base_len - rand_r(&seed) % 40;
+		struct gcr_error err;
+		struct gcr_aws_ini *in, *out_ini;
+		char *out;
+		const char *section = round % 2 ? "profile dev" : "default";
+
+		memcpy(m, sample_config, base_len);
+		for (i = 0; i < 3; i++) {
+			static const char alphabet[] = "[]=#; \t\nab";
+			m[rand_r(&seed) % base_len] = alphabet[rand_r(&seed) % (sizeof alphabet - 1)];
+		}
+		in = gcr_aws_ini_parse(m, len, "in", &err);
+		out = gcr_aws_ini_text_set(m, len, section, keys, values, 3);
+		ck_assert_ptr_nonnull(out);
+		if (in) {
+			const struct gcr_aws_ini_section *sec;
+			out_ini = gcr_aws_ini_parse(out, strlen(out), "out", &err);
+			ck_assert_msg(out_ini != NULL, "round %d: %s\n%s", round, err.message, out);
+			sec = gcr_aws_ini_section(out_ini, section);
+			ck_assert_ptr_nonnull(sec);
+			ck_assert_str_eq(gcr_aws_ini_lookup(sec, NULL, "region"), "eu-west-2");
+			ck_assert_str_eq(gcr_aws_ini_lookup(sec, NULL, "s3"), "flat");
+			ck_assert_ptr_null(gcr_aws_ini_lookup(sec, NULL, "output"));
+			gcr_aws_ini_free(out_ini);
+			checked++;
+		}
+		gcr_aws_ini_free(in);
+		free(out);
+		free(m);
+	}
+	ck_assert_int_gt(checked, 100);
+}
+END_TEST
+
 START_TEST(credentials_store_writes_0600_and_botocore_reads_it)
 {
 	char *path = gcr_strdup_printf("%s/new/.aws/credentials", tmpdir);
@@ -529,6 +575,7 @@ static Suite *awsconfig_suite(void)
 	tcase_add_test(tc, fuzz_never_crashes);
 	tcase_add_test(tc, config_and_credentials_files_together);
 	tcase_add_test(tc, writer_keeps_everything_else);
+	tcase_add_test(tc, writer_output_of_any_valid_file_parses);
 	tcase_add_test(tc, credentials_store_writes_0600_and_botocore_reads_it);
 	tcase_add_test(tc, endpoint_precedence);
 	suite_add_tcase(s, tc);

@@ -22,8 +22,6 @@
 #include "aws/credentials.h"
 #include "paths.h"
 
-char **gcr_aws_split_command(const char *cmd);
-
 static char tmpdir[64];
 static pid_t fixture_pid;
 static int fixture_stdin = -1;
