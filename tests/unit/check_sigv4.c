@@ -432,6 +432,42 @@ START_TEST(apply_sets_and_replaces_headers)
 }
 END_TEST
 
+START_TEST(many_headers_grow_buffers_and_hit_the_limit)
+{
+	struct gcr_aws_credentials c = { 0 };
+	struct gcr_sigv4_header h[301];
+	char names[300][24];
+	struct gcr_sigv4_request req = {
+		.method = "GET", .path = "/", .headers = h,
+		.region = "us-east-1", .service = "service", .when = SUITE_TIME,
+		.flags = GCR_SIGV4_WANT_DEBUG,
+	};
+	struct gcr_sigv4_result res;
+	struct gcr_error err;
+	int i;
+
+	h[0].name = "Host";
+	h[0].value = "example.amazonaws.com";
+	for (i = 0; i < 300; i++) {
+		/* reverse order, so sorting has work to do */
+		snprintf(names[i], sizeof names[i], "X-Meta-%03d", 299 - i);
+		h[i + 1].name = names[i];
+		h[i + 1].value = "  v  a  l  ";
+	}
+	suite_creds(&c, NULL);
+	req.header_count = 61;
+	ck_assert_int_eq(gcr_sigv4_sign(&req, &c, &res, &err), GCR_OK);
+	ck_assert_ptr_nonnull(strstr(res.canonical_request, "x-meta-240:v a l\nx-meta-241:v a l\n"));
+	ck_assert_ptr_nonnull(strstr(res.authorization, "SignedHeaders=host;x-amz-date;x-meta-240;"));
+	gcr_sigv4_result_free(&res);
+	req.header_count = 301;
+	ck_assert_int_eq(gcr_sigv4_sign(&req, &c, &res, &err), GCR_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(err.message, "Authorization"));
+	ck_assert_ptr_null(res.canonical_request);
+	gcr_aws_credentials_clear(&c);
+}
+END_TEST
+
 START_TEST(uri_encode_keeps_unreserved)
 {
 	char *s = gcr_aws_uri_encode("a b/c~d+é", strlen("a b/c~d+é"), 1);
@@ -617,6 +653,7 @@ static Suite *sigv4_suite(void)
 	tcase_add_test(tc, errors_name_what_is_missing_and_never_the_secret);
 	tcase_add_test(tc, key_cache_keeps_secrets_apart);
 	tcase_add_test(tc, apply_sets_and_replaces_headers);
+	tcase_add_test(tc, many_headers_grow_buffers_and_hit_the_limit);
 	tcase_add_test(tc, uri_encode_keeps_unreserved);
 	suite_add_tcase(s, tc);
 
