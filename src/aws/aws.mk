@@ -83,3 +83,5 @@ check_PROGRAMS += tests/integration/awstool
 tests_integration_awstool_SOURCES = tests/integration/awstool.c
 tests_integration_awstool_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_integration_awstool_LDADD = libgcrengine.a $(ENGINE_LIBS)
+TESTS += tests/integration/aws-testbed.sh
+EXTRA_DIST += tests/integration/aws-testbed.sh

@@ -94,6 +94,7 @@ struct describe_ctx {
 	json_t *jobs;
 	enum gcr_status st;
 	struct gcr_error err;
+	struct gcr_aws_error_info info;
 	gcr_batch_jobs_cb cb;
 	void *data;
 };
@@ -103,18 +104,21 @@ static void on_described(enum gcr_status st, const struct gcr_error *err,
 {
 	struct describe_ctx *c = data;
 
-	(void)info;
 	if (st == GCR_OK) {
 		json_t *jobs = json_object_get(answer, "jobs");
 		if (json_is_array(jobs))
 			json_array_extend(c->jobs, jobs);
+		if (c->st == GCR_OK)
+			c->info = *info;
 	} else if (c->st == GCR_OK) {
 		c->st = st;
 		c->err = *err;
+		c->info = *info;
 	}
 	if (--c->pending > 0)
 		return;
-	c->cb(c->st, c->st == GCR_OK ? NULL : &c->err, c->st == GCR_OK ? c->jobs : NULL, c->data);
+	c->cb(c->st, c->st == GCR_OK ? NULL : &c->err, &c->info,
+	      c->st == GCR_OK ? c->jobs : NULL, c->data);
 	json_decref(c->jobs);
 	free(c);
 }
@@ -157,8 +161,8 @@ static void on_listed(enum gcr_status st, const struct gcr_error *err,
 {
 	struct list_ctx *c = data;
 
-	(void)info;
-	c->cb(st, err, st == GCR_OK ? json_object_get(answer, "jobSummaryList") : NULL, c->data);
+	c->cb(st, err, info, st == GCR_OK ? json_object_get(answer, "jobSummaryList") : NULL,
+	      c->data);
 	free(c);
 }
 

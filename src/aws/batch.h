@@ -47,9 +47,11 @@ struct gcr_aws_call *gcr_batch_submit_job(struct gcr_aws *aws, json_t *input,
 					  gcr_batch_submit_cb cb, void *data);
 
 /* jobs: the JobDetail array, borrowed for the callback, in no set order.
- * Ids the service does not know are simply absent. */
+ * Ids the service does not know are simply absent.  info describes the
+ * (first) failed call, or the last call on success. */
 typedef void (*gcr_batch_jobs_cb)(enum gcr_status st, const struct gcr_error *err,
-				  json_t *jobs, void *data);
+				  const struct gcr_aws_error_info *info, json_t *jobs,
+				  void *data);
 
 /* DescribeJobs for any number of ids: split into calls of at most 100 (the
  * service's limit), sent at once, joined.  The first error wins. */

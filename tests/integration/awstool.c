@@ -98,7 +98,8 @@ static void on_submit(enum gcr_status st, const struct gcr_error *err,
 	done = 1;
 }
 
-static void on_jobs(enum gcr_status st, const struct gcr_error *err, json_t *jobs, void *data)
+static void on_jobs(enum gcr_status st, const struct gcr_error *err,
+		    const struct gcr_aws_error_info *info, json_t *jobs, void *data)
 {
 	(void)data;
 	if (st == GCR_OK) {
@@ -117,7 +118,7 @@ static void on_jobs(enum gcr_status st, const struct gcr_error *err, json_t *job
 		}
 		print_json(out);
 	} else {
-		fail(err, NULL);
+		fail(err, info);
 	}
 	done = 1;
 }
