@@ -143,7 +143,7 @@ static char *manifest(const struct gcr_bundle *b, const struct gcr_rundir *r,
 			  r->sim, strcmp(r->option, "none") ? " / " : "",
 			  strcmp(r->option, "none") ? r->option : "", r->met_field, s->grid,
 			  r->nested ? " " : "", r->nested ? s->domain : "", r->levels,
-			  r->start_date, r->end_date, r->frequency, GCR_BUNDLE_TEMPLATE_VERSION);
+			  r->start_date, r->end_date, r->frequency, gcr_rundir_template_version(r));
 	for (size_t i = 0; i < b->nfiles; i++)
 		gcr_bundle_append(&m, "  %-30s %s\n", b->files[i].path, _(b->files[i].what));
 	gcr_bundle_append(&m, "  %-30s %s\n", "MANIFEST", _("this list"));

@@ -30,10 +30,12 @@
 #include "error.h"
 #include "spec.h"
 
-/* The GEOS-Chem release whose run-directory templates the files follow: the
- * newest templates that could be read (geos-chem after 14.5.2, the series
- * that added 0.125x0.15625), with 14.7's Carbon single-species options. */
+/* The GEOS-Chem releases whose run-directory templates the files follow:
+ * for Classic the newest templates that could be read (geos-chem after
+ * 14.5.2, the series that added 0.125x0.15625), with 14.7's Carbon single-
+ * species options; for GCHP, 14.7's createRunDir.sh. */
 #define GCR_BUNDLE_TEMPLATE_VERSION "14.6"
+#define GCR_BUNDLE_GCHP_TEMPLATE_VERSION "14.7"
 
 struct gcr_bundle_file {
 	char *path;          /* relative, no "..", e.g. "geoschem_config.yml" */

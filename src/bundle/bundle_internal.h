@@ -54,6 +54,9 @@ enum gcr_status gcr_rundir_resolve(struct gcr_rundir *r, const struct gcr_spec *
 				   const struct gcr_bundle_options *opts,
 				   struct gcr_error *err);
 
+/* GCR_BUNDLE_TEMPLATE_VERSION or, for GCHP, GCR_BUNDLE_GCHP_TEMPLATE_VERSION. */
+const char *gcr_rundir_template_version(const struct gcr_rundir *r);
+
 /* Cubed-sphere resolution of a grid id "C180" (or "c180"); 0 if not one. */
 int gcr_rundir_cs_res(const char *grid);
 

@@ -114,7 +114,7 @@ char *gcr_bundle_hemco_settings(const struct gcr_rundir *r, struct gcr_error *er
 	       r->sim, strcmp(r->option, "none") ? " " : "",
 	       strcmp(r->option, "none") ? r->option : "", r->met_field,
 	       r->gchp ? "cubed sphere " : "", r->spec->grid,
-	       r->nested ? " nested" : "", GCR_BUNDLE_TEMPLATE_VERSION);
+	       r->nested ? " nested" : "", gcr_rundir_template_version(r));
 
 	gcr_bundle_append(&s, "\n### BEGIN SECTION SETTINGS\n");
 	value = gcr_strdup_printf("%s/HEMCO", r->data_root);
@@ -145,8 +145,14 @@ char *gcr_bundle_hemco_settings(const struct gcr_rundir *r, struct gcr_error *er
 		option(&s, "OFFLINE_SEASALT", tf(offline_seasalt));
 		option(&s, "OFFLINE_SOILNOX", tf(!online));
 		extension(&s, 104, "SoilNOx", online);
-		extension(&s, 105, "DustDead", online);
-		option(&s, "Mass tuning factor", dust_tuning_factor(r));
+		if (r->gchp) {
+			/* GCHP 14.7 has the DustL23M extension (RUNDIR_DUSTL23M_EXT);
+			 * its number is not fixed here: the run script matches names. */
+			extension(&s, 105, "DustL23M", r->benchmark);
+		} else {
+			extension(&s, 105, "DustDead", online);
+			option(&s, "Mass tuning factor", dust_tuning_factor(r));
+		}
 		extension(&s, 107, "SeaSalt", seasalt_ext);
 		/* MEGAN is off for the aerosol-only run and the standard full-chemistry
 		 * run, which read offline biogenic emissions instead. */

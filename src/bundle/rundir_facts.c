@@ -101,6 +101,11 @@ static const char *const simulations[] = {
 	"TransportTracers", "metals", NULL,
 };
 
+const char *gcr_rundir_template_version(const struct gcr_rundir *r)
+{
+	return r->gchp ? GCR_BUNDLE_GCHP_TEMPLATE_VERSION : GCR_BUNDLE_TEMPLATE_VERSION;
+}
+
 int gcr_rundir_cs_res(const char *grid)
 {
 	char *end;
@@ -366,6 +371,16 @@ enum gcr_status gcr_rundir_resolve(struct gcr_rundir *r, const struct gcr_spec *
 	r->met_field = m->met_field;
 	r->met_dir = m->dir;
 	r->gcap2 = strcmp(m->id, "gcap2") == 0;
+	/* GCHP's createRunDir.sh offers fewer simulations and no GCAP 2.0. */
+	if (r->gchp && strcmp(r->sim, "fullchem") != 0 && strcmp(r->sim, "TransportTracers") != 0 &&
+	    strcmp(r->sim, "carbon") != 0 && strcmp(r->sim, "tagO3") != 0)
+		return gcr_error_set(err, GCR_ERR_INVALID,
+				     _("GCHP has no %s simulation (allowed: fullchem, TransportTracers, "
+				       "carbon, tagO3)"), r->sim);
+	if (r->gchp && r->gcap2)
+		return gcr_error_set(err, GCR_ERR_INVALID,
+				     _("GCHP cannot use GCAP 2.0 meteorology (allowed: merra2, geosfp, "
+				       "geosit)"));
 	st = resolve_grid(r, s, err);
 	if (st != GCR_OK)
 		return st;

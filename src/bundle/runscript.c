@@ -82,10 +82,14 @@ static const char shared_functions[] =
 	"        if (k ~ /^[A-Za-z]/) return \"set:\" trim(k)\n"
 	"        return \"\"\n"
 	"    }\n"
-	"    function replace(line, value,   c, head, tail, ws) {\n"
+	"    # Keeps the columns: the text after the value moves by the length change.\n"
+	"    function replace(line, value,   c, head, tail, ws, old, d) {\n"
 	"        c = index(line, \":\"); head = substr(line, 1, c); tail = substr(line, c + 1)\n"
 	"        match(tail, /^[ \\t]*/); ws = substr(tail, 1, RLENGTH); tail = substr(tail, RLENGTH + 1)\n"
-	"        sub(/^[^ \\t]+/, \"\", tail)\n"
+	"        match(tail, /^[^ \\t]*/); old = substr(tail, 1, RLENGTH); tail = substr(tail, RLENGTH + 1)\n"
+	"        d = length(value) - length(old)\n"
+	"        while (d > 0 && tail ~ /^  /) { tail = substr(tail, 2); d-- }\n"
+	"        while (d < 0 && tail != \"\") { tail = \" \" tail; d++ }\n"
 	"        return head ws value tail\n"
 	"    }\n"
 	"    NR == FNR {\n"
@@ -105,6 +109,20 @@ static const char shared_functions[] =
 	"    END { for (k in want) if (!(k in done))\n"
 	"              print \"gcrunner: HEMCO setting \" substr(k, 5) \" not in this HEMCO_Config.rc, left as is\" > \"/dev/stderr\" }\n"
 	"    ' \"$1\" \"$2\" > \"$2.gcrunner\" && mv \"$2.gcrunner\" \"$2\"\n"
+	"}\n"
+	"\n"
+	"# Copies stdin to stdout with the bundle's data root replaced by\n"
+	"# $GC_DATA_ROOT (the same on Batch; a cluster may keep its data elsewhere).\n"
+	"with_data_root() {\n"
+	"    awk -v from=\"$BUNDLE_DATA_ROOT\" -v to=\"$GC_DATA_ROOT\" '\n"
+	"    from != to && from != \"\" {\n"
+	"        out = \"\"; line = $0\n"
+	"        while ((i = index(line, from)) > 0) {\n"
+	"            out = out substr(line, 1, i - 1) to; line = substr(line, i + length(from))\n"
+	"        }\n"
+	"        $0 = out line\n"
+	"    }\n"
+	"    { print }'\n"
 	"}\n"
 	"\n"
 	"# Prints geoschem_config.yml ($1, from the bundle) with the transported\n"
@@ -267,12 +285,20 @@ static char *quoted_or(const char *value, const char *fallback)
 static void gcconfig_and_rundir(char **s, const struct gcr_rundir *r)
 {
 	char *answers = createrundir_answers(r);
+	char *root = shell_quote(r->data_root);
 
 	gcr_bundle_append(s,
-		"# No prompts: the data root and the registration come from the bundle.\n"
-		"mkdir -p \"$HOME/.geoschem\"\n"
-		"cp \"$BUNDLE_DIR/geoschem-config\" \"$HOME/.geoschem/config\"\n"
+		"# No prompts: an existing ~/.geoschem/config (a user's own cluster) is\n"
+		"# kept and wins; otherwise the bundle's is installed.  Registration is\n"
+		"# passed in the environment, so createRunDir.sh never asks.\n"
+		"BUNDLE_DATA_ROOT=%s\n"
+		"if [ ! -f \"$HOME/.geoschem/config\" ]; then\n"
+		"    mkdir -p \"$HOME/.geoschem\"\n"
+		"    cp \"$BUNDLE_DIR/geoschem-config\" \"$HOME/.geoschem/config\"\n"
+		"fi\n"
+		". \"$BUNDLE_DIR/geoschem-config\"\n"
 		". \"$HOME/.geoschem/config\"\n"
+		"export GC_DATA_ROOT GC_USER_REGISTERED=true\n"
 		"mkdir -p \"$GC_DATA_ROOT\"\n"
 		"\n"
 		"if [ ! -f \"$RUN_DIR/geoschem_config.yml\" ]; then\n"
@@ -285,11 +311,13 @@ static void gcconfig_and_rundir(char **s, const struct gcr_rundir *r)
 		"\n"
 		"log \"laying the bundle over $RUN_DIR\"\n"
 		"keep_rundir_species \"$BUNDLE_DIR/geoschem_config.yml\" \"$RUN_DIR/geoschem_config.yml\" \\\n"
-		"    > \"$RUN_DIR/geoschem_config.yml.gcrunner\"\n"
+		"    | with_data_root > \"$RUN_DIR/geoschem_config.yml.gcrunner\"\n"
 		"mv \"$RUN_DIR/geoschem_config.yml.gcrunner\" \"$RUN_DIR/geoschem_config.yml\"\n"
-		"apply_hemco_settings \"$BUNDLE_DIR/HEMCO_Config.settings\" \"$RUN_DIR/HEMCO_Config.rc\"\n"
+		"with_data_root < \"$BUNDLE_DIR/HEMCO_Config.settings\" > \"$RUN_DIR/HEMCO_Config.settings\"\n"
+		"apply_hemco_settings \"$RUN_DIR/HEMCO_Config.settings\" \"$RUN_DIR/HEMCO_Config.rc\"\n"
 		"cp \"$BUNDLE_DIR/spec.yaml\" \"$RUN_DIR/gcrunner-spec.yaml\"\n",
-		answers);
+		root, answers);
+	free(root);
 	free(answers);
 }
 
@@ -486,7 +514,9 @@ static char *gchp_sbatch(const struct gcr_rundir *r, const struct gcr_gchp_setti
 	gcr_bundle_append(&s,
 		"ln -sf \"$GCHP_EXE\" ./gchp\n"
 		"\n"
-		"# Update config files, restart link and checks (GCHP's own scripts).\n"
+		"# Update config files, restart link and checks (GCHP's own scripts,\n"
+		"# which expect unset variables to read as empty).\n"
+		"set +u\n"
 		"source setCommonRunSettings.sh\n"
 		"source setRestartLink.sh\n"
 		"[ -f checkRunSettings.sh ] && source checkRunSettings.sh\n"

@@ -54,6 +54,23 @@ static const char *setting(const struct gcr_settings *cfg, const char *key)
 	return v && *v ? v : NULL;
 }
 
+/* A list setting (or a plain string) as one space-separated string, or NULL. */
+static char *joined_list(const struct gcr_settings *cfg, const char *key)
+{
+	size_t n = cfg ? gcr_settings_list_len(cfg, key) : 0;
+	char *out = NULL;
+
+	if (n == 0)
+		return setting(cfg, key) ? strdup(setting(cfg, key)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		char *joined = gcr_strdup_printf("%s%s%s", out ? out : "", out ? " " : "",
+						 gcr_settings_list_item(cfg, key, i));
+		free(out);
+		out = joined;
+	}
+	return out;
+}
+
 static void print_json(const char *dir, const struct gcr_bundle *b, bool placeholders)
 {
 	json_t *obj = json_object(), *files = json_array();
@@ -98,7 +115,7 @@ static int export_exec(const struct cli_context *ctx, int argc, char **argv)
 	struct gcr_error err = { 0 };
 	const char *subnet = NULL, *key = NULL, *output_uri = NULL, *dir;
 	bool json = false, force = false, placeholders;
-	char *cfg_path;
+	char *cfg_path, *modules = NULL, *run_scripts = NULL;
 	int c, status = 0;
 
 	gcr_spec_flags_init(&flags);
@@ -183,13 +200,15 @@ static int export_exec(const struct cli_context *ctx, int argc, char **argv)
 	opts.head_node_type = setting(cfg, "pcluster.head_node_type");
 	opts.os = setting(cfg, "pcluster.os");
 	opts.input_bucket = setting(cfg, "data.input_bucket");
+	/* The slurm: section that `gcrunner cluster set` writes. */
 	opts.slurm_partition = setting(cfg, "slurm.partition");
 	opts.slurm_account = setting(cfg, "slurm.account");
-	opts.slurm_modules = setting(cfg, "slurm.modules");
-	opts.gc_install_dir = setting(cfg, spec.model == GCR_MODEL_GCHP ? "slurm.gchp_run_dir"
-							       : "slurm.gcclassic_run_dir");
-	if (spec.target == GCR_TARGET_SLURM)
-		opts.data_root = setting(cfg, "slurm.data_root");
+	modules = joined_list(cfg, "slurm.modules");
+	opts.slurm_modules = modules;
+	if (setting(cfg, "slurm.geoschem_dir")) {
+		run_scripts = gcr_strdup_printf("%s/run", setting(cfg, "slurm.geoschem_dir"));
+		opts.gc_install_dir = run_scripts;
+	}
 	if (*spec.instance_type) {
 		const struct gcr_instance_type *it = gcr_catalog_find_instance(cat, spec.instance_type);
 		if (it) {
@@ -229,6 +248,8 @@ static int export_exec(const struct cli_context *ctx, int argc, char **argv)
 				  "cluster-config.yaml holds example values to edit\n"),
 			ctx->program);
 out:
+	free(modules);
+	free(run_scripts);
 	gcr_bundle_free(bundle);
 	if (cfg)
 		gcr_settings_free(cfg);
