@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <uv.h>
 
+#include "aws/client.h"
 #include "cli/cli.h"
 #include "i18n.h"
 #include "slurm/cluster_config.h"
@@ -299,6 +300,7 @@ static int test(const struct cli_context *ctx, int argc, char **argv)
 	struct gcr_run_request sinfo = { .argv = sinfo_argv, .timeout_ms = 60000 };
 	struct gcr_cluster_config c;
 	struct gcr_transport *t;
+	struct gcr_aws *aws = NULL;
 	struct probe p = { 0 };
 	struct gcr_error err;
 	uv_loop_t loop;
@@ -311,8 +313,25 @@ static int test(const struct cli_context *ctx, int argc, char **argv)
 	}
 	if (argc > 1)
 		return cli_usage_error(ctx, &cli_cmd_cluster, _("unexpected argument '%s'"), argv[1]);
-	if (gcr_cluster_config_load(NULL, &c, &err) != GCR_OK ||
-	    (uv_loop_init(&loop), gcr_cluster_transport_new(&loop, &c, &t, &err)) != GCR_OK) {
+	if (gcr_cluster_config_load(NULL, &c, &err) != GCR_OK) {
+		fail_err(ctx, &err);
+		return gcr_exit_status(err.code);
+	}
+	uv_loop_init(&loop);
+	if (c.transport == GCR_TRANSPORT_SSM) {
+		struct gcr_aws_options ao = { .loop = &loop, .profile = ctx->profile,
+					      .region = ctx->region };
+		if (!(aws = gcr_aws_new(&ao, &err))) {
+			uv_loop_close(&loop);
+			fail_err(ctx, &err);
+			return gcr_exit_status(err.code);
+		}
+	}
+	if (gcr_cluster_transport_new(&loop, &c, aws, &t, &err) != GCR_OK) {
+		if (aws)
+			gcr_aws_free(aws);
+		uv_run(&loop, UV_RUN_DEFAULT);
+		uv_loop_close(&loop);
 		fail_err(ctx, &err);
 		return gcr_exit_status(err.code);
 	}
@@ -333,6 +352,8 @@ static int test(const struct cli_context *ctx, int argc, char **argv)
 	gcr_transport_close(t, on_closed, &closed);
 	while (!closed)
 		uv_run(&loop, UV_RUN_ONCE);
+	if (aws)
+		gcr_aws_free(aws);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	uv_loop_close(&loop);
 

@@ -10,6 +10,7 @@
 #include "paths.h"
 #include "settings.h"
 #include "slurm/cluster_config.h"
+#include "slurm/transport_ssm.h"
 
 static const char *const kind_names[] = {
 	[GCR_TRANSPORT_LOCAL] = "local",
@@ -226,21 +227,6 @@ static enum gcr_status check_word(const char *key, const char *v, bool required,
 	return GCR_OK;
 }
 
-static bool valid_instance_id(const char *id)
-{
-	const char *hex = NULL;
-	size_t n;
-
-	if (strncmp(id, "i-", 2) == 0)
-		hex = id + 2;
-	else if (strncmp(id, "mi-", 3) == 0)
-		hex = id + 3;
-	if (!hex)
-		return false;
-	n = strlen(hex);
-	return n >= 8 && n <= 17 && strspn(hex, "0123456789abcdef") == n;
-}
-
 enum gcr_status gcr_cluster_config_validate(const struct gcr_cluster_config *c,
 					    struct gcr_error *err)
 {
@@ -256,7 +242,7 @@ enum gcr_status gcr_cluster_config_validate(const struct gcr_cluster_config *c,
 					     c->host);
 	}
 	if (c->transport == GCR_TRANSPORT_SSM) {
-		if (!valid_instance_id(c->ssm_instance_id))
+		if (!gcr_ssm_instance_id_valid(c->ssm_instance_id))
 			return gcr_error_set(err, GCR_ERR_INVALID,
 					     _("configuration key slurm.ssm_instance_id is '%s'; it must be an instance id like i-0123456789abcdef0"),
 					     c->ssm_instance_id);
@@ -364,7 +350,8 @@ static char *local_path(const char *p)
 }
 
 enum gcr_status gcr_cluster_transport_new(uv_loop_t *loop, const struct gcr_cluster_config *c,
-					  struct gcr_transport **out, struct gcr_error *err)
+					  struct gcr_aws *aws, struct gcr_transport **out,
+					  struct gcr_error *err)
 {
 	enum gcr_status st = gcr_cluster_config_validate(c, err);
 	struct gcr_ssh_options o = { 0 };
@@ -389,9 +376,11 @@ enum gcr_status gcr_cluster_transport_new(uv_loop_t *loop, const struct gcr_clus
 		free(identity);
 		return st;
 	}
-	case GCR_TRANSPORT_SSM:
-		break;
+	case GCR_TRANSPORT_SSM: {
+		struct gcr_ssm_options so = { .aws = aws, .instance_id = c->ssm_instance_id,
+					      .user = c->ssm_user };
+		return gcr_transport_ssm_new(loop, &so, out, err);
 	}
-	return gcr_error_set(err, GCR_ERR_INVALID,
-			     _("the SSM transport needs an AWS client: use gcr_transport_ssm_new"));
+	}
+	return gcr_error_set(err, GCR_ERR_INTERNAL, _("unknown transport"));
 }

@@ -92,9 +92,11 @@ enum gcr_status gcr_cluster_config_save(const char *path, const struct gcr_clust
  * Caller frees. */
 char *gcr_cluster_config_modules_line(const struct gcr_cluster_config *c);
 
-/* The transport this configuration describes (local or ssh).  For ssm the
- * caller uses gcr_transport_ssm_new with its AWS client. */
+/* The transport this configuration describes.  aws (borrowed, must outlive
+ * the transport) is needed for ssm only; NULL otherwise. */
+struct gcr_aws;
 enum gcr_status gcr_cluster_transport_new(uv_loop_t *loop, const struct gcr_cluster_config *c,
-					  struct gcr_transport **out, struct gcr_error *err);
+					  struct gcr_aws *aws, struct gcr_transport **out,
+					  struct gcr_error *err);
 
 #endif

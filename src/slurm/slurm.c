@@ -719,6 +719,9 @@ enum gcr_status gcr_slurm_follow_start(struct gcr_transport *t, const char *path
 	f->offset = offset > 0 ? offset : 0;
 	f->interval_ms = interval_ms ? interval_ms : 5000;
 	f->max_chunk = max_chunk ? max_chunk : 256 * 1024;
+	/* Leave room for the size line within what the transport returns. */
+	if (gcr_transport_max_stdout(t) && f->max_chunk + 64 > gcr_transport_max_stdout(t))
+		f->max_chunk = gcr_transport_max_stdout(t) - 64;
 	f->cb = cb;
 	f->data = data;
 	uv_timer_init(gcr_transport_loop(t), &f->timer);

@@ -28,3 +28,5 @@ EXTRA_DIST += tests/scripts/slurm-live.sh \
 libgcrengine_a_SOURCES += \
 	src/slurm/cluster_config.c src/slurm/cluster_config.h \
 	src/cli/cmd_cluster.c
+libgcrengine_a_SOURCES += \
+	src/slurm/transport_ssm.c src/slurm/transport_ssm.h

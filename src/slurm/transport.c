@@ -118,6 +118,11 @@ size_t gcr_transport_max_stdin(const struct gcr_transport *t)
 	return t->vt->max_stdin;
 }
 
+size_t gcr_transport_max_stdout(const struct gcr_transport *t)
+{
+	return t->vt->max_stdout;
+}
+
 static void op_unlink(struct gcr_transport_op *op)
 {
 	struct gcr_transport *t = op->t;

@@ -94,6 +94,9 @@ enum gcr_status gcr_transport_copy(struct gcr_transport *t,
 
 /* The largest stdin a command may have on this transport (0: no limit). */
 size_t gcr_transport_max_stdin(const struct gcr_transport *t);
+/* The most output a command can bring back (0: only the request's limit):
+ * SSM keeps 24 000 characters. */
+size_t gcr_transport_max_stdout(const struct gcr_transport *t);
 
 enum gcr_transport_kind gcr_transport_kind(const struct gcr_transport *t);
 

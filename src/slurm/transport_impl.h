@@ -24,6 +24,7 @@ struct gcr_transport_vtable {
 	void (*destroy)(struct gcr_transport *t);
 	bool stdin_fd_ok;       /* stdin can stream from a file descriptor */
 	size_t max_stdin;       /* 0: no limit */
+	size_t max_stdout;      /* output the transport can bring back; 0: no limit */
 };
 
 struct gcr_transport {

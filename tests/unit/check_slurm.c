@@ -15,10 +15,13 @@
 #include <uv.h>
 
 #include "paths.h"
+#include "settings.h"
+#include "slurm/cluster_config.h"
 #include "slurm/process.h"
 #include "slurm/shell.h"
 #include "slurm/slurm.h"
 #include "slurm/transport.h"
+#include "slurm/transport_ssm.h"
 
 /* Values that break naive quoting. */
 static const char *const nasty[] = {
@@ -135,39 +138,71 @@ START_TEST(quote_plain_words_stay_plain)
 }
 END_TEST
 
+/* The nasty values, each followed by a NUL: what `printf '%s\0' VALUES...`
+ * prints when every value arrives intact.  Caller frees. */
+static char *expected_values(size_t *len)
+{
+	size_t n = 0;
+	char *buf, *p;
+
+	for (size_t i = 0; nasty[i]; i++)
+		n += strlen(nasty[i]) + 1;
+	p = buf = malloc(n + 1);
+	for (size_t i = 0; nasty[i]; i++) {
+		size_t l = strlen(nasty[i]);
+		memcpy(p, nasty[i], l + 1);
+		p += l + 1;
+	}
+	*len = n;
+	return buf;
+}
+
+/* argv = prefix..., then every nasty value; NULL-terminated, caller frees
+ * the array only. */
+static const char **with_values(const char *const *prefix, size_t nprefix)
+{
+	size_t n = 0;
+	const char **argv;
+
+	while (nasty[n])
+		n++;
+	argv = calloc(nprefix + n + 1, sizeof *argv);
+	memcpy(argv, prefix, nprefix * sizeof *argv);
+	memcpy(argv + nprefix, nasty, n * sizeof *argv);
+	return argv;
+}
+
 /* Every nasty value, quoted and joined, goes through real shells and comes
  * back byte for byte; nothing in it runs. */
 START_TEST(quote_round_trips_through_real_shells)
 {
 	const char *shells[] = { "/bin/sh", "/bin/bash", "/bin/dash", "/usr/bin/zsh", "/bin/ksh" };
+	const char *prefix[] = { "printf", "%s\\0" };
+	const char **words = with_values(prefix, 2);
+	char *line = gcr_shell_join(words);
+	size_t want_len;
+	char *want = expected_values(&want_len);
 	int tried = 0;
 
 	unlink("/tmp/gcr-quote-pwned");
 	for (size_t s = 0; s < sizeof shells / sizeof shells[0]; s++) {
+		const char *argv[] = { shells[s], "-c", line, NULL };
+		struct captured c;
+
 		if (access(shells[s], X_OK) != 0)
 			continue;
 		tried++;
-		for (size_t i = 0; nasty[i]; i++) {
-			/* printf '%s\0' VALUE VALUE: each word exactly once. */
-			const char *words[] = { "printf", "%s\\0", nasty[i], nasty[i], NULL };
-			char *line = gcr_shell_join(words);
-			const char *argv[] = { shells[s], "-c", line, NULL };
-			struct captured c;
-			size_t n = strlen(nasty[i]);
-
-			run_process(argv, NULL, &c);
-			ck_assert_msg(c.exit_status == 0, "%s failed on value #%zu: %s", shells[s], i, c.err);
-			ck_assert_msg(c.out_len == 2 * (n + 1) &&
-				      memcmp(c.out, nasty[i], n) == 0 && c.out[n] == '\0' &&
-				      memcmp(c.out + n + 1, nasty[i], n) == 0,
-				      "%s changed value #%zu [%s] into [%.*s]", shells[s], i, nasty[i],
-				      (int)c.out_len, c.out);
-			captured_free(&c);
-			free(line);
-		}
+		run_process(argv, NULL, &c);
+		ck_assert_msg(c.exit_status == 0, "%s failed: %s", shells[s], c.err);
+		ck_assert_msg(c.out_len == want_len && memcmp(c.out, want, want_len) == 0,
+			      "%s changed the values into [%.*s]", shells[s], (int)c.out_len, c.out);
+		captured_free(&c);
 	}
 	ck_assert_int_ge(tried, 1);
 	ck_assert_msg(access("/tmp/gcr-quote-pwned", F_OK) != 0, "a quoted value was executed");
+	free(want);
+	free(line);
+	free(words);
 }
 END_TEST
 
@@ -871,6 +906,203 @@ START_TEST(follow_reads_only_what_is_new)
 }
 END_TEST
 
+/* The one script line SSM's AWS-RunShellScript runs: executed here by a
+ * real sh (and through runuser -l, as root can), it gives back every nasty
+ * argument and the stdin byte for byte, from the right directory. */
+START_TEST(ssm_script_line_runs_exactly_the_argv)
+{
+	char dir[] = "/tmp/gcr ssm 'd' $(x).XXXXXX";
+	const char *users[] = { NULL, "root" };
+	const char stdin_data[] = "#!/bin/sh\necho 'batch script' \"$1\"\n\x01\xff end";
+	const char *prefix[] = { "sh", "-c", "pwd; cat; shift; printf '%s\\0' \"$@\"", "sh", "x" };
+	const char **words = with_values(prefix, 5);
+	size_t values_len;
+	char *values = expected_values(&values_len);
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unlink("/tmp/gcr-quote-pwned");
+	for (size_t u = 0; u < 2; u++) {
+		struct gcr_run_request req = { .argv = words, .cwd = dir, .stdin_data = stdin_data,
+					       .stdin_len = sizeof stdin_data - 1 };
+		char *line, *want;
+		const char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+		struct captured c;
+		size_t dl = strlen(dir), want_len;
+
+		if (users[u] && (getuid() != 0 || access("/sbin/runuser", X_OK) != 0))
+			continue;
+		line = gcr_transport_ssm_script(users[u], &req);
+		argv[2] = line;
+		/* pwd, the stdin, then every value */
+		want_len = dl + 1 + sizeof stdin_data - 1 + values_len;
+		want = malloc(want_len);
+		memcpy(want, dir, dl);
+		want[dl] = '\n';
+		memcpy(want + dl + 1, stdin_data, sizeof stdin_data - 1);
+		memcpy(want + dl + sizeof stdin_data, values, values_len);
+		run_process(argv, NULL, &c);
+		ck_assert_msg(c.exit_status == 0, "user %s: %s", users[u] ? users[u] : "-", c.err);
+		ck_assert_msg(c.out_len == want_len && memcmp(c.out, want, want_len) == 0,
+			      "user %s: the values came back as [%.*s]", users[u] ? users[u] : "-",
+			      (int)c.out_len, c.out);
+		if (users[u])
+			ck_assert(strncmp(line, "printf %s ", 10) == 0 && strstr(line, "| runuser -l root -c "));
+		captured_free(&c);
+		free(want);
+		free(line);
+	}
+	free(values);
+	free(words);
+	ck_assert_msg(access("/tmp/gcr-quote-pwned", F_OK) != 0, "a quoted value was executed");
+	{
+		/* Without stdin the command reads /dev/null, never the agent's. */
+		const char *cat[] = { "cat", NULL };
+		struct gcr_run_request req = { .argv = cat };
+		char *line = gcr_transport_ssm_script("ec2-user", &req);
+		ck_assert_str_eq(line, "runuser -l ec2-user -c cat </dev/null");
+		free(line);
+	}
+	rmdir(dir);
+	ck_assert(gcr_ssm_instance_id_valid("i-0123456789abcdef0"));
+	ck_assert(gcr_ssm_instance_id_valid("i-01234567"));
+	ck_assert(gcr_ssm_instance_id_valid("mi-0123456789abcdef0"));
+	ck_assert(!gcr_ssm_instance_id_valid("i-0123"));
+	ck_assert(!gcr_ssm_instance_id_valid("i-0123456789ABCDEF0"));
+	ck_assert(!gcr_ssm_instance_id_valid("i-01234567; id"));
+}
+END_TEST
+
+/* --- cluster settings --- */
+
+START_TEST(cluster_settings_round_trip_and_keep_other_sections)
+{
+	char base[] = "/tmp/gcr-cfg.XXXXXX";
+	char *path, *text = NULL;
+	struct gcr_cluster_config c, back;
+	struct gcr_settings *s = NULL;
+	struct gcr_error err;
+	const char before[] =
+		"aws:\n  profile: research\n  region: us-west-2\n"
+		"batch:\n  queue:\n    arm64: q-arm\n"
+		"slurm:\n  host: old.example.edu\n  obsolete_key: kept-or-not\n";
+
+	ck_assert_ptr_nonnull(mkdtemp(base));
+	path = gcr_strdup_printf("%s/config.yaml", base);
+	/* No slurm section yet: NOT_FOUND with a hint. */
+	ck_assert_int_eq(gcr_write_file_atomic(path, "aws:\n  region: x\n", strlen("aws:\n  region: x\n"),
+					       0600, &err), GCR_OK);
+	ck_assert_int_eq(gcr_cluster_config_load(path, &c, &err), GCR_ERR_NOT_FOUND);
+	ck_assert(strstr(err.message, "gcrunner cluster set") != NULL);
+
+	ck_assert_int_eq(gcr_write_file_atomic(path, before, strlen(before), 0600, &err), GCR_OK);
+	gcr_cluster_config_init(&c);
+	strcpy(c.host, "alice@login.hpc.example.edu");
+	strcpy(c.ssh_config, "~/.ssh/config-hpc");
+	c.port = 2222;
+	strcpy(c.partition, "compute");
+	strcpy(c.account, "geos-chem");
+	strcpy(c.modules[0], "gcc/12.2");
+	strcpy(c.modules[1], "openmpi/4.1.5");
+	c.nmodules = 2;
+	strcpy(c.geoschem_dir, "/shared/GCHP 14.4");
+	strcpy(c.run_root, "runs");
+	ck_assert_int_eq(gcr_cluster_config_save(path, &c, &err), GCR_OK);
+
+	ck_assert_int_eq(gcr_cluster_config_load(path, &back, &err), GCR_OK);
+	ck_assert_int_eq(back.transport, GCR_TRANSPORT_SSH);
+	ck_assert_str_eq(back.host, c.host);
+	ck_assert_str_eq(back.ssh_config, "~/.ssh/config-hpc");
+	ck_assert_int_eq(back.port, 2222);
+	ck_assert(back.login_shell);
+	ck_assert_uint_eq(back.nmodules, 2);
+	ck_assert_str_eq(back.modules[1], "openmpi/4.1.5");
+	ck_assert_str_eq(back.geoschem_dir, "/shared/GCHP 14.4");
+	{
+		char *line = gcr_cluster_config_modules_line(&back);
+		ck_assert_str_eq(line, "gcc/12.2 openmpi/4.1.5");
+		free(line);
+	}
+	/* The other sections are as they were. */
+	ck_assert_int_eq(gcr_settings_load(path, &s, &err), GCR_OK);
+	ck_assert_str_eq(gcr_settings_get(s, "aws.profile"), "research");
+	ck_assert_str_eq(gcr_settings_get(s, "batch.queue.arm64"), "q-arm");
+	ck_assert_str_eq(gcr_settings_get(s, "slurm.obsolete_key"), "kept-or-not");
+	ck_assert_ptr_null(gcr_settings_get(s, "slurm.identity_file"));   /* empty: not written */
+	gcr_settings_free(s);
+	{
+		struct stat st;
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_int_eq(st.st_mode & 0777, 0600);
+	}
+
+	/* "~/" on cluster paths means the login directory; a list of one
+	 * module may be written as a plain value. */
+	{
+		const char local[] = "slurm:\n  transport: local\n  run_root: ~/gc runs\n  modules: gchp-env\n";
+		ck_assert_int_eq(gcr_write_file_atomic(path, local, strlen(local), 0600, &err), GCR_OK);
+	}
+	ck_assert_int_eq(gcr_cluster_config_load(path, &back, &err), GCR_OK);
+	ck_assert_int_eq(back.transport, GCR_TRANSPORT_LOCAL);
+	ck_assert_str_eq(back.run_root, "gc runs");
+	ck_assert_uint_eq(back.nmodules, 1);
+	ck_assert_str_eq(back.modules[0], "gchp-env");
+	free(text);
+	unlink(path);
+	rmdir(base);
+	free(path);
+}
+END_TEST
+
+START_TEST(cluster_settings_refuse_what_would_confuse_commands)
+{
+	struct gcr_cluster_config c;
+	struct gcr_error err;
+	struct gcr_settings *s = gcr_settings_new();
+
+	gcr_cluster_config_init(&c);
+	ck_assert_int_eq(gcr_cluster_config_validate(&c, &err), GCR_ERR_INVALID);   /* ssh without host */
+	ck_assert(strstr(err.message, "slurm.host") != NULL);
+	strcpy(c.host, "-oProxyCommand=x");
+	ck_assert_int_eq(gcr_cluster_config_validate(&c, &err), GCR_ERR_INVALID);
+	strcpy(c.host, "login;rm");
+	ck_assert_int_eq(gcr_cluster_config_validate(&c, &err), GCR_ERR_INVALID);
+	strcpy(c.host, "login.example.edu");
+	ck_assert_int_eq(gcr_cluster_config_validate(&c, &err), GCR_OK);
+	strcpy(c.partition, "two words");
+	ck_assert_int_eq(gcr_cluster_config_validate(&c, &err), GCR_ERR_INVALID);
+	ck_assert(strstr(err.message, "slurm.partition") != NULL);
+	c.partition[0] = '\0';
+	strcpy(c.modules[0], "gcc\nrm -rf");
+	c.nmodules = 1;
+	ck_assert_int_eq(gcr_cluster_config_validate(&c, &err), GCR_ERR_INVALID);
+	c.nmodules = 0;
+	strcpy(c.run_root, "a\nb");
+	ck_assert_int_eq(gcr_cluster_config_validate(&c, &err), GCR_ERR_INVALID);
+	strcpy(c.run_root, "runs");
+	c.transport = GCR_TRANSPORT_SSM;
+	ck_assert_int_eq(gcr_cluster_config_validate(&c, &err), GCR_ERR_INVALID);
+	ck_assert(strstr(err.message, "ssm_instance_id") != NULL);
+	strcpy(c.ssm_instance_id, "i-0123456789abcdef0");
+	ck_assert_int_eq(gcr_cluster_config_validate(&c, &err), GCR_OK);
+	strcpy(c.ssm_user, "root; id");
+	ck_assert_int_eq(gcr_cluster_config_validate(&c, &err), GCR_ERR_INVALID);
+
+	ck_assert_int_eq(gcr_settings_set(s, "slurm.transport", "telnet", &err), GCR_OK);
+	ck_assert_int_eq(gcr_cluster_config_from_settings(s, &c, &err), GCR_ERR_INVALID);
+	ck_assert(strstr(err.message, "ssh, local, ssm") != NULL);
+	ck_assert_int_eq(gcr_settings_set(s, "slurm.transport", "local", &err), GCR_OK);
+	ck_assert_int_eq(gcr_settings_set(s, "slurm.port", "99999", &err), GCR_OK);
+	ck_assert_int_eq(gcr_cluster_config_from_settings(s, &c, &err), GCR_ERR_INVALID);
+	ck_assert_int_eq(gcr_settings_set(s, "slurm.port", NULL, &err), GCR_OK);
+	ck_assert_int_eq(gcr_settings_set(s, "slurm.login_shell", "maybe", &err), GCR_OK);
+	ck_assert_int_eq(gcr_cluster_config_from_settings(s, &c, &err), GCR_ERR_INVALID);
+	ck_assert_int_eq(gcr_settings_set(s, "slurm.login_shell", "no", &err), GCR_OK);
+	ck_assert_int_eq(gcr_cluster_config_from_settings(s, &c, &err), GCR_OK);
+	ck_assert(!c.login_shell);
+	gcr_settings_free(s);
+}
+END_TEST
+
 static Suite *slurm_suite(void)
 {
 	Suite *s = suite_create("slurm");
@@ -884,6 +1116,7 @@ static Suite *slurm_suite(void)
 	tcase_add_test(q, ssh_argv_is_a_vector_with_quoted_command);
 	tcase_add_test(q, sbatch_argv_carries_every_option);
 	tcase_add_test(q, job_names_that_cannot_be_found_again_are_refused);
+	tcase_add_test(q, ssm_script_line_runs_exactly_the_argv);
 	tcase_add_test(p, states_with_suffixes_and_unknowns);
 	tcase_add_test(p, durations_and_times);
 	tcase_add_test(p, exit_codes);
@@ -897,6 +1130,8 @@ static Suite *slurm_suite(void)
 	tcase_add_test(r, local_transport_runs_argv_without_a_shell);
 	tcase_add_test(r, local_copy_streams_a_directory);
 	tcase_add_test(r, follow_reads_only_what_is_new);
+	tcase_add_test(p, cluster_settings_round_trip_and_keep_other_sections);
+	tcase_add_test(p, cluster_settings_refuse_what_would_confuse_commands);
 	suite_add_tcase(s, q);
 	suite_add_tcase(s, p);
 	suite_add_tcase(s, r);
