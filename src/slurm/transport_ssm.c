@@ -110,21 +110,30 @@ static void finish_cancelled(struct ssm_op *s)
 	ssm_finish(s, -1, NULL, NULL, &e);
 }
 
+/* An AWS call of s answered: false when nobody waits for it any more
+ * (finished, abandoned: s may be freed now) or the op was cancelled. */
+static bool answer_wanted(struct ssm_op *s)
+{
+	s->call = NULL;
+	if (s->finished || s->abandoned) {
+		ssm_op_maybe_free(s);
+		return false;
+	}
+	if (s->cancelled) {
+		finish_cancelled(s);
+		return false;
+	}
+	return true;
+}
+
 static void on_invocation(enum gcr_status st, const struct gcr_error *err,
 			  const struct gcr_ssm_invocation *inv, void *data)
 {
 	struct ssm_op *s = data;
 	struct gcr_error e;
 
-	s->call = NULL;
-	if (s->finished || s->abandoned) {
-		ssm_op_maybe_free(s);
+	if (!answer_wanted(s))
 		return;
-	}
-	if (s->cancelled) {
-		finish_cancelled(s);
-		return;
-	}
 	if (st == GCR_ERR_NOT_FOUND && ++s->not_yet <= NOT_YET_LIMIT) {
 		/* Right after SendCommand the invocation may not exist yet. */
 		poll_later(s);
@@ -193,15 +202,8 @@ static void on_sent(enum gcr_status st, const struct gcr_error *err, const char 
 	struct ssm_op *s = data;
 	struct gcr_error e;
 
-	s->call = NULL;
-	if (s->finished || s->abandoned) {
-		ssm_op_maybe_free(s);
+	if (!answer_wanted(s))
 		return;
-	}
-	if (s->cancelled) {
-		finish_cancelled(s);
-		return;
-	}
 	if (st != GCR_OK) {
 		e = *err;
 		/* An unknown outcome: the command may be running anyway. */
