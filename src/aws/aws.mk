@@ -85,3 +85,9 @@ tests_integration_awstool_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_integration_awstool_LDADD = libgcrengine.a $(ENGINE_LIBS)
 TESTS += tests/integration/aws-testbed.sh
 EXTRA_DIST += tests/integration/aws-testbed.sh
+
+EXTRA_PROGRAMS += tests/bench/bench_loop
+tests_bench_bench_loop_SOURCES = tests/bench/bench_loop.c
+tests_bench_bench_loop_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_bench_bench_loop_LDADD = libgcrengine.a $(ENGINE_LIBS)
+BENCH_BINS += tests/bench/bench_loop

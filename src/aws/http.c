@@ -35,7 +35,12 @@ struct gcr_http {
 	long timeout_ms;
 	char *ca_bundle;            /* owned, or NULL for the system store */
 	size_t active;
-	struct gcr_http_request *requests;   /* in flight */
+	struct gcr_http_request *requests;   /* every request not yet called back */
+	/* At most admit_limit transfers are inside libcurl at once; the rest
+	 * wait here in order.  That bounds the work of one loop pass: libcurl
+	 * would otherwise walk every new handle in a single timer callback. */
+	size_t in_multi, admit_limit;
+	struct gcr_http_request *queue_head, *queue_tail;
 	struct sock_ctx *socks;              /* polls not yet closing */
 	int closing;
 	int pending_closes;         /* handles whose close callback is due */
@@ -74,7 +79,9 @@ struct gcr_http_request {
 	gcr_http_progress_cb progress;
 	void *progress_data;
 	char curl_error[CURL_ERROR_SIZE];
+	int in_multi;                       /* added to libcurl (else queued) */
 	struct gcr_http_request *prev, *next;
+	struct gcr_http_request *queue_next;
 };
 
 /* ---- headers ---------------------------------------------------------- */
@@ -578,6 +585,27 @@ static void complete(struct gcr_http_request *req, CURLcode rc)
 	req->cb(resp, req->data);
 }
 
+/* Hands queued transfers to libcurl while there is room. */
+static void admit_queued(struct gcr_http *http)
+{
+	while (!http->closing && http->queue_head && http->in_multi < http->admit_limit) {
+		struct gcr_http_request *req = http->queue_head;
+
+		http->queue_head = req->queue_next;
+		if (!http->queue_head)
+			http->queue_tail = NULL;
+		req->queue_next = NULL;
+		if (curl_multi_add_handle(http->multi, req->easy) != CURLM_OK) {
+			unlink_request(req);
+			complete(req, CURLE_FAILED_INIT);
+			free_request(req);
+			continue;
+		}
+		req->in_multi = 1;
+		http->in_multi++;
+	}
+}
+
 static void check_multi_info(struct gcr_http *http)
 {
 	CURLMsg *msg;
@@ -592,10 +620,13 @@ static void check_multi_info(struct gcr_http *http)
 		rc = msg->data.result;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&req);
 		curl_multi_remove_handle(http->multi, msg->easy_handle);
+		req->in_multi = 0;
+		http->in_multi--;
 		unlink_request(req);
 		complete(req, rc);
 		free_request(req);
 	}
+	admit_queued(http);
 }
 
 struct gcr_http *gcr_http_new(uv_loop_t *loop, const struct gcr_http_options *opts,
@@ -636,8 +667,8 @@ struct gcr_http *gcr_http_new(uv_loop_t *loop, const struct gcr_http_options *op
 	curl_multi_setopt(http->multi, CURLMOPT_SOCKETDATA, http);
 	curl_multi_setopt(http->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
 	curl_multi_setopt(http->multi, CURLMOPT_TIMERDATA, http);
-	curl_multi_setopt(http->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-			  opts && opts->max_connections > 0 ? opts->max_connections : 64L);
+	http->admit_limit = opts && opts->max_connections > 0 ? (size_t)opts->max_connections : 64;
+	curl_multi_setopt(http->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)http->admit_limit);
 	if (opts && opts->max_host_connections > 0)
 		curl_multi_setopt(http->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
 				  opts->max_host_connections);
@@ -793,20 +824,52 @@ struct gcr_http_request *gcr_http_send(struct gcr_http *http,
 		req->next->prev = req;
 	http->requests = req;
 	http->active++;
+	if (http->in_multi >= http->admit_limit) {
+		if (http->queue_tail)
+			http->queue_tail->queue_next = req;
+		else
+			http->queue_head = req;
+		http->queue_tail = req;
+		return req;
+	}
 	if (curl_multi_add_handle(http->multi, e) != CURLM_OK) {
 		unlink_request(req);
 		free_request(req);
 		gcr_error_set(err, GCR_ERR_INTERNAL, "%s", _("libcurl refused the transfer"));
 		return NULL;
 	}
+	req->in_multi = 1;
+	http->in_multi++;
 	return req;
+}
+
+static void unqueue(struct gcr_http *http, struct gcr_http_request *req)
+{
+	struct gcr_http_request **p = &http->queue_head, *prev = NULL;
+
+	while (*p && *p != req) {
+		prev = *p;
+		p = &(*p)->queue_next;
+	}
+	if (!*p)
+		return;
+	*p = req->queue_next;
+	if (http->queue_tail == req)
+		http->queue_tail = prev;
+	req->queue_next = NULL;
 }
 
 void gcr_http_cancel(struct gcr_http_request *req)
 {
 	struct gcr_http *http = req->http;
 
-	curl_multi_remove_handle(http->multi, req->easy);
+	if (req->in_multi) {
+		curl_multi_remove_handle(http->multi, req->easy);
+		req->in_multi = 0;
+		http->in_multi--;
+	} else {
+		unqueue(http, req);
+	}
 	unlink_request(req);
 	req->resp.failure = GCR_HTTP_CANCELLED;
 	snprintf(req->resp.failure_message, sizeof req->resp.failure_message, "%s",
@@ -822,15 +885,16 @@ void gcr_http_cancel(struct gcr_http_request *req)
 	req->mem = NULL;
 	req->cb(&req->resp, req->data);
 	free_request(req);
+	admit_queued(http);
 }
 
 void gcr_http_close(struct gcr_http *http, void (*closed)(void *data), void *data)
 {
 	if (http->closing)
 		return;
+	http->closing = 1;   /* no new transfers, nothing admitted from the queue */
 	while (http->requests)
 		gcr_http_cancel(http->requests);
-	http->closing = 1;
 	http->closed = closed;
 	http->closed_data = data;
 	/* Cleanup may still report sockets as removed; on_curl_socket closes

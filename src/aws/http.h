@@ -119,7 +119,9 @@ struct gcr_http_options {
 	long connect_timeout_ms;   /* default 10 000 */
 	long timeout_ms;           /* default 60 000 per transfer */
 	const char *ca_bundle;     /* PEM file; NULL: AWS_CA_BUNDLE, else system */
-	long max_connections;      /* total open connections; default 64 */
+	/* Open connections, and transfers handed to libcurl at once (the rest
+	 * wait in order, so one loop pass never walks thousands); default 64. */
+	long max_connections;
 	long max_host_connections; /* per host; default 0 (no limit besides total) */
 };
 

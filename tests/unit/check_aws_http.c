@@ -443,6 +443,42 @@ START_TEST(close_with_transfers_pending)
 }
 END_TEST
 
+/* With room for 2 transfers, the rest wait in order; a queued one can be
+ * cancelled, and the others still complete. */
+START_TEST(queued_transfers_wait_their_turn)
+{
+	struct gcr_http_options opts = { .max_connections = 2 };
+	struct gcr_http_request_spec spec = { .method = "GET" };
+	struct gcr_http_request *reqs[5];
+	struct result r[5];
+	struct gcr_error err;
+	struct gcr_http *small;
+
+	small = gcr_http_new(&loop, &opts, &err);
+	ck_assert_ptr_nonnull(small);
+	memset(r, 0, sizeof r);
+	spec.url = url("/slow/200");
+	for (int i = 0; i < 5; i++) {
+		reqs[i] = gcr_http_send(small, &spec, on_done, &r[i], &err);
+		ck_assert_ptr_nonnull(reqs[i]);
+	}
+	ck_assert_uint_eq(gcr_http_active(small), 5);
+	gcr_http_cancel(reqs[4]);   /* still queued */
+	ck_assert_int_eq(r[4].done, 1);
+	ck_assert_int_eq(r[4].failure, GCR_HTTP_CANCELLED);
+	while (gcr_http_active(small))
+		uv_run(&loop, UV_RUN_ONCE);
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(r[i].done, 1);
+		ck_assert_int_eq(r[i].status, 200);
+		free(r[i].body);
+	}
+	free(r[4].body);
+	gcr_http_close(small, NULL, NULL);
+	free((char *)spec.url);
+}
+END_TEST
+
 #define MANY 500
 START_TEST(many_concurrent_transfers)
 {
@@ -483,6 +519,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, failures_are_sorted);
 	tcase_add_test(tc, cancel_runs_callback_once);
 	tcase_add_test(tc, close_with_transfers_pending);
+	tcase_add_test(tc, queued_transfers_wait_their_turn);
 	tcase_add_test(tc, many_concurrent_transfers);
 	suite_add_tcase(s, tc);
 	return s;
