@@ -30,3 +30,5 @@ libgcrengine_a_SOURCES += \
 	src/cli/cmd_cluster.c
 libgcrengine_a_SOURCES += \
 	src/slurm/transport_ssm.c src/slurm/transport_ssm.h
+TESTS += tests/scripts/slurm-cluster.sh
+EXTRA_DIST += tests/scripts/slurm-cluster.sh

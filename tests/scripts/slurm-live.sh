@@ -38,6 +38,22 @@ for transport in ssh local; do
 	else fail "jobs over the $transport transport (see the lines above)"; fi
 done
 
+# The real program: cluster settings, then `gcrunner cluster test` over ssh
+# and locally against the same Slurm.
+expect_status 0 "gcrunner cluster set (ssh)" "$GCRUNNER" cluster set --host "$GCR_TESTBED_SSH_HOST" \
+	--ssh-config "$GCR_TESTBED_SSH_CONFIG" --partition "$GCR_TESTBED_PARTITION"
+expect_status 0 "gcrunner cluster test over ssh" "$GCRUNNER" cluster test
+expect_match "$out" "reached the cluster: slurm[-a-z]* [0-9]+\\." "sbatch --version came back"
+expect_match "$out" "debug\*?\|up\|1\|" "sinfo lists the partition"
+expect_status 0 "gcrunner cluster set (local)" "$GCRUNNER" cluster set --transport local
+expect_status 0 "gcrunner cluster test locally" "$GCRUNNER" cluster test
+expect_status 0 "a partition the cluster lacks" "$GCRUNNER" cluster set --transport ssh --partition nosuch
+expect_status 1 "cluster test finds it missing" "$GCRUNNER" cluster test
+expect_match "$err" "partition 'nosuch' is not one of the cluster's" "it says so"
+expect_status 0 "an unreachable host" "$GCRUNNER" cluster set --host "$GCR_TESTBED_SSH_UNREACHABLE" --partition debug
+expect_status 1 "cluster test cannot reach it" "$GCRUNNER" cluster test
+expect_match "$err" "cannot reach gcr-unreachable with ssh: .*Connection refused" "a clear error"
+
 # Starting again on a running test bed only prints its variables.
 expect_status 0 "start.sh on a running test bed" "$testbed/start.sh" "$bed"
 expect_match "$out" "GCR_TESTBED_SSH_CONFIG='$bed/ssh/config'" "it gives the same test bed"
