@@ -39,7 +39,9 @@ for transport in ssh local; do
 done
 
 # The real program: cluster settings, then `gcrunner cluster test` over ssh
-# and locally against the same Slurm.
+# and locally against the same Slurm.  Its ssh connection socket goes in
+# $XDG_RUNTIME_DIR/gcrunner-ssh: inside this test's directory.
+export XDG_RUNTIME_DIR="$TEST_TMP"
 expect_status 0 "gcrunner cluster set (ssh)" "$GCRUNNER" cluster set --host "$GCR_TESTBED_SSH_HOST" \
 	--ssh-config "$GCR_TESTBED_SSH_CONFIG" --partition "$GCR_TESTBED_PARTITION"
 expect_status 0 "gcrunner cluster test over ssh" "$GCRUNNER" cluster test
