@@ -38,6 +38,25 @@ for transport in ssh local; do
 	else fail "jobs over the $transport transport (see the lines above)"; fi
 done
 
+# SSM: the AWS test server's Run Command runs the commands here, against
+# the same Slurm (it inherits SLURM_CONF from this script).
+aws_bed="$TEST_TMP/awsbed"
+if "$top_srcdir/tests/testbed/testbed.sh" start "$aws_bed" aws >/dev/null 2>"$TEST_TMP/aws.err"; then
+	trap '"$top_srcdir/tests/testbed/testbed.sh" stop "$aws_bed" >/dev/null 2>&1; "$testbed/stop.sh" --clean "$bed" >/dev/null 2>&1; rm -rf "$TEST_TMP"' EXIT
+	if (. "$aws_bed/env"; /usr/bin/python3 "$top_srcdir/tests/testbed/tbctl" GET health) 2>/dev/null | grep -q '"ssm"'; then
+		(. "$aws_bed/env"; GCR_TEST_TRANSPORT=ssm "$live") >"$TEST_TMP/live-ssm.log" 2>&1
+		rc=$?
+		cat "$TEST_TMP/live-ssm.log"
+		if [ $rc -eq 0 ]; then pass "jobs over the SSM transport"
+		else fail "jobs over the SSM transport (see the lines above)"; fi
+	else
+		echo "# SKIP ssm: this AWS test server has no SSM service"
+	fi
+	"$top_srcdir/tests/testbed/testbed.sh" stop "$aws_bed" >/dev/null 2>&1
+else
+	fail "the AWS test bed did not start: $(cat "$TEST_TMP/aws.err")"
+fi
+
 # The real program: cluster settings, then `gcrunner cluster test` over ssh
 # and locally against the same Slurm.  Its ssh connection socket goes in
 # $XDG_RUNTIME_DIR/gcrunner-ssh: inside this test's directory.

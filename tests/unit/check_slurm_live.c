@@ -3,8 +3,12 @@
  * by tests/testbed/slurm/start.sh (tests/scripts/slurm-live.sh runs this
  * program with the test bed's variables; without them it skips, exit 77).
  *
- * GCR_TEST_TRANSPORT=ssh|local chooses the transport.  Jobs really run:
- * submitted with sbatch, seen by squeue, their output followed, cancelled. */
+ * GCR_TEST_TRANSPORT=ssh|local|ssm chooses the transport.  Jobs really run:
+ * submitted with sbatch, seen by squeue, their output followed, cancelled.
+ * ssm goes through the AWS test server (tests/testbed/), whose SSM Run
+ * Command really runs the command line on this machine -- against the same
+ * Slurm -- and the AWS client of src/aws/ (endpoint and test credentials
+ * from the test bed's environment). */
 #include "config.h"
 
 #include <check.h>
@@ -16,12 +20,16 @@
 
 #include <uv.h>
 
+#include "aws/client.h"
 #include "paths.h"
 #include "slurm/slurm.h"
 #include "slurm/transport.h"
+#include "slurm/transport_ssm.h"
 
 static const char *jobs_dir;        /* GCR_TESTBED_JOBS: shared by here and "there" */
-static bool use_ssh;
+static const char *transport_name;  /* ssh, local or ssm */
+static bool use_ssh, use_ssm;
+static struct gcr_aws *aws;         /* ssm only */
 static char control_dir[64];
 
 /* --- loop helpers --- */
@@ -51,6 +59,19 @@ static struct gcr_transport *open_transport(uv_loop_t *loop)
 	struct gcr_error err;
 
 	uv_loop_init(loop);
+	if (use_ssm) {
+		/* The test server runs commands as root here; "" = no runuser
+		 * (runuser -l would drop the test bed's SLURM_CONF; the runuser
+		 * line itself is tested in check_slurm). */
+		struct gcr_aws_options ao = { .loop = loop };
+		struct gcr_ssm_options so = { .instance_id = "i-0123456789abcdef0", .user = "",
+					      .poll_ms = 150 };
+		aws = gcr_aws_new(&ao, &err);
+		ck_assert_msg(aws != NULL, "%s", err.message);
+		so.aws = aws;
+		ck_assert_msg(gcr_transport_ssm_new(loop, &so, &t, &err) == GCR_OK, "%s", err.message);
+		return t;
+	}
 	if (!use_ssh)
 		return gcr_transport_local_new(loop);
 	{
@@ -79,6 +100,10 @@ static void close_transport(uv_loop_t *loop, struct gcr_transport *t)
 	gcr_transport_close(t, on_closed, &closed);
 	while (!closed)
 		uv_run(loop, UV_RUN_ONCE);
+	if (aws) {
+		gcr_aws_free(aws);
+		aws = NULL;
+	}
 	uv_run(loop, UV_RUN_DEFAULT);
 	ck_assert_int_eq(uv_loop_close(loop), 0);
 }
@@ -183,8 +208,7 @@ static void unique_name(char *buf, size_t size, const char *what)
 {
 	static int n;
 
-	snprintf(buf, size, "gcr-test-%s-%ld-%d-%s", use_ssh ? "ssh" : "local",
-		 (long)getpid(), n++, what);
+	snprintf(buf, size, "gcr-test-%s-%ld-%d-%s", transport_name, (long)getpid(), n++, what);
 }
 
 /* --- tests --- */
@@ -350,7 +374,7 @@ START_TEST(metacharacters_arrive_unchanged_and_never_run)
 	snprintf(tag, sizeof tag, "%ld", (long)getpid());
 	pwned = gcr_strdup_printf("%s/pwned-%s", jobs_dir, tag);
 	unlink(pwned);
-	snprintf(name, sizeof name, "it's \"%s\" $(touch %s); `touch %s` | & > <%s>", use_ssh ? "ssh" : "local",
+	snprintf(name, sizeof name, "it's \"%s\" $(touch %s); `touch %s` | & > <%s>", transport_name,
 		 pwned, pwned, tag);
 	dir = gcr_strdup_printf("%s/dir with 'quote' $(touch %s) ünï %s", jobs_dir, pwned, tag);
 	{
@@ -565,7 +589,7 @@ END_TEST
 
 int main(void)
 {
-	const char *transport = getenv("GCR_TEST_TRANSPORT");
+	const char *transport = transport_name = getenv("GCR_TEST_TRANSPORT");
 	Suite *s;
 	TCase *tc;
 	SRunner *sr;
@@ -577,12 +601,17 @@ int main(void)
 		return 77;
 	}
 	use_ssh = strcmp(transport, "ssh") == 0;
+	use_ssm = strcmp(transport, "ssm") == 0;
+	if (use_ssm && !getenv("AWS_ENDPOINT_URL_SSM")) {
+		fprintf(stderr, "check_slurm_live: no AWS test server for SSM\n");
+		return 77;
+	}
 	if (use_ssh && (!getenv("GCR_TESTBED_SSH_CONFIG") || !getenv("GCR_TESTBED_SSH_HOST"))) {
 		fprintf(stderr, "check_slurm_live: the test bed has no sshd\n");
 		return 77;
 	}
 	snprintf(control_dir, sizeof control_dir, "/tmp/gcr-cm-%ld", (long)getpid());
-	s = suite_create(use_ssh ? "slurm over ssh" : "slurm locally");
+	s = suite_create(use_ssh ? "slurm over ssh" : use_ssm ? "slurm over SSM" : "slurm locally");
 	tc = tcase_create("live");
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, job_runs_completes_and_output_is_followed);
