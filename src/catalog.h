@@ -81,8 +81,9 @@ struct gcr_sim_option {
 	bool classic, gchp;            /* offered by which model */
 	double cost_factor;            /* compute cost relative to the simulation's default option */
 	double memory_factor;          /* memory relative to the default option */
-	int transport_timestep_s;      /* 0 = the grid's default */
-	int chemistry_timestep_s;      /* 0 = the grid's default */
+	int extra_species;             /* advected species added (or removed, < 0) */
+	int transport_timestep_s;      /* at 4x5 and 2x2.5 (TOMAS); 0 = the grid's default */
+	int chemistry_timestep_s;      /* at 4x5 and 2x2.5 (TOMAS); 0 = the grid's default */
 };
 
 struct gcr_simulation {
@@ -121,6 +122,7 @@ struct gcr_domain {
 	char id[GCR_ID_MAX];           /* global, AS, EU, NA, SA, AF, ME, OC, RU */
 	char label[GCR_NAME_MAX];
 	double lon_min, lon_max, lat_min, lat_max;
+	bool box_known;                /* the box above is published; else columns are derived */
 	long columns;                  /* surface grid cells of the domain */
 };
 
@@ -164,6 +166,7 @@ struct gcr_cpu_family {
 	char basis[GCR_TEXT_MAX];
 	bool disputed;                 /* published GEOS-Chem data disagree (Graviton) */
 	bool no_container_image;       /* no official GEOS-Chem image for this arch */
+	double published_slowdown;     /* disputed: worst published slowdown vs x86 (e.g. 8) */
 };
 
 struct gcr_price {
@@ -187,6 +190,7 @@ struct gcr_instance_type {
 	bool efa;
 	double network_gbps;
 	double spot_discount;          /* typical fraction saved by spot, e.g. 0.6 */
+	bool spot_available;           /* false: no spot market (hpc6a, hpc7g) */
 	char regions[GCR_CATALOG_MAX_REGIONS][GCR_ID_MAX];
 	struct gcr_price prices[GCR_CATALOG_MAX_REGIONS]; /* parallel to regions */
 	size_t nregions;
@@ -197,7 +201,8 @@ struct gcr_instance_type {
 struct gcr_price_info {
 	bool offered;
 	double ondemand_usd_hour;
-	double spot_usd_hour;
+	double spot_usd_hour;          /* = on-demand when !spot_available */
+	bool spot_available;
 	bool spot_estimated;           /* spot derived from the typical discount */
 	bool live;
 	bool derived;
@@ -228,9 +233,11 @@ struct gcr_benchmark {
 	char network[GCR_ID_MAX];      /* efa, infiniband, tcp, "" (one node) */
 	int nodes, cores_per_node, threads_per_node;
 	int simulated_days;
-	double throughput_days_per_day; /* result; 0 when only relative */
+	double wall_seconds;           /* as published, 0 = given as throughput */
+	double throughput_days_per_day; /* result (relative records: any scale) */
 	double input_seconds_per_day;  /* non-scaling component, 0 = not published */
 	double memory_gib;             /* measured need, 0 = not published */
+	double node_memory_gib;        /* node memory when no instance type names it */
 	bool out_of_memory;            /* the run did not fit */
 	char group[GCR_ID_MAX];        /* records compared among themselves */
 	bool relative;                 /* only ratios within the group are meaningful */

@@ -68,6 +68,7 @@ enum gcr_note_code {
 	GCR_NOTE_HYPERTHREADS,         /* a = threads used, b = physical cores */
 	GCR_NOTE_NESTED_BOUNDARY,      /* nested: boundary conditions from a global run */
 	GCR_NOTE_CHECKPOINT_MEMORY,    /* a = GiB the root node needs to write a checkpoint */
+	GCR_NOTE_NO_SPOT,              /* no spot market for the type: spot = on-demand */
 };
 
 struct gcr_estimate_note {
@@ -98,6 +99,8 @@ struct gcr_estimate_option {
 	double input_data_gib;         /* same for every option; repeated for --json */
 	enum gcr_confidence confidence;
 	bool offered;                  /* offered and priced in the region */
+	bool disputed;                 /* published data disagree for this hardware and no
+					* run of yours calibrates it: listed, not recommended */
 	bool price_live;
 	const char *price_source;      /* into the catalog */
 	const char *price_date;
@@ -107,7 +110,8 @@ struct gcr_estimate_option {
 };
 
 /* Recommendations for one pricing mode; indices into result->options,
- * -1 when nothing qualifies (only offered options that fit in memory do). */
+ * -1 when nothing qualifies: only offered options that fit in memory and
+ * are not `disputed` (Graviton until your own run calibrates it) qualify. */
 struct gcr_estimate_pick {
 	int cheapest;
 	int fastest;
@@ -182,6 +186,8 @@ struct gcr_model_params {
 	double gchp_input_s;           /* GCHP ExtData at C24 */
 	double net_efa;                /* efficiency loss per doubling of nodes, EFA/IB */
 	double net_tcp_ratio;          /* the same without EFA, relative */
+	double transport_share;        /* a_t: species-proportional work, relative to chemistry */
+	double fixed_share;            /* a_f: species-independent work, relative to chemistry */
 	double family_speed[32];       /* per catalog family index */
 	double residual_sd;            /* log-scale scatter of the fit */
 	int nfit;                      /* records fitted */
@@ -196,7 +202,9 @@ enum gcr_status gcr_estimate_calibrate(struct gcr_catalog *cat, struct gcr_error
 
 /* What the model says for benchmark i of the catalog: predicted throughput
  * and its low/high range (d/d), and the memory verdict where the record has
- * one.  Returns false for records it cannot place (unknown grid etc.). */
+ * one.  Returns false for records it cannot place (unknown grid etc.).
+ * Relative records (only ratios published) report `measured` rescaled to
+ * the model's scale for their group. */
 struct gcr_benchmark_check {
 	double measured, predicted, low, high;
 	enum gcr_memory_fit memory_fit;
