@@ -9,6 +9,7 @@ libgcrengine_a_SOURCES = \
 	src/log.c src/log.h \
 	src/settings.c src/settings.h \
 	src/journal.c src/journal.h \
+	src/backend.c src/backend.h \
 	src/cli/cli.h src/cli/table.c \
 	src/cli/cmd_help.c \
 	src/cli/cmd_paths.c
