@@ -43,9 +43,9 @@ struct gcr_gchp_settings {
  * `cores` cores at CS_RES cs_res. */
 bool gcr_gchp_decomposition_valid(int cs_res, int cores, int nx, int ny);
 
-/* Picks NX x NY for cores at cs_res: GCHP's own "as square as possible"
- * choice when valid, else the squarest valid one.  GCR_ERR_INVALID with the
- * grid's core limit when none exists. */
+/* Picks NX x NY for cores at cs_res: the catalog's squarest valid choice
+ * (gcr_gchp_decomposition).  GCR_ERR_INVALID with the grid's core limit
+ * when none exists. */
 enum gcr_status gcr_gchp_decompose(int cs_res, int cores, int *nx, int *ny,
 				   struct gcr_error *err);
 

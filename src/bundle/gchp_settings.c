@@ -9,6 +9,7 @@
 
 #include "bundle/bundle_internal.h"
 #include "bundle/gchp.h"
+#include "catalog.h"
 #include "i18n.h"
 #include "paths.h"
 
@@ -22,69 +23,21 @@ bool gcr_gchp_decomposition_valid(int cs_res, int cores, int nx, int ny)
 	return cs_res / nx >= 4 && cs_res * 6 / ny >= 4;
 }
 
-/* The largest core count with a valid decomposition at cs_res (216 at C24). */
-static int max_cores(int cs_res)
-{
-	int nx_max = cs_res / 4, ny_max, best = 0;
-
-	if (cs_res < 4)
-		return 0;
-	ny_max = (cs_res * 6 / 4) / 6 * 6;
-	/* The largest nx*ny with each side within its limit (NY a multiple of 6);
-	 * integer division in the rule makes the limit slightly irregular. */
-	for (int nx = 1; nx <= nx_max + 1; nx++)
-		for (int ny = 6; ny <= ny_max + 6; ny += 6)
-			if (gcr_gchp_decomposition_valid(cs_res, nx * ny, nx, ny) && nx * ny > best)
-				best = nx * ny;
-	return best;
-}
-
 enum gcr_status gcr_gchp_decompose(int cs_res, int cores, int *nx, int *ny,
 				   struct gcr_error *err)
 {
-	int z, n, best_nx = 0, best_ny = 0;
-	double best_ratio = 0;
-
 	if (cores <= 0 || cores % 6 != 0)
 		return gcr_error_set(err, GCR_ERR_INVALID,
 				     _("GCHP needs a total core count divisible by 6, not %d"), cores);
-	z = cores / 6;
-	/* setCommonRunSettings.sh's automatic choice: the largest NX <= ceil(sqrt(Z))
-	 * that divides Z, NY = Z/NX*6 (NX by NY/6 regions, as square as possible). */
-	n = (int)ceil(sqrt((double)z));
-	for (; n > 0; n--) {
-		if (z % n == 0) {
-			if (gcr_gchp_decomposition_valid(cs_res, cores, n, z / n * 6)) {
-				*nx = n;
-				*ny = z / n * 6;
-				return GCR_OK;
-			}
-			break;
-		}
-	}
-	/* Otherwise the squarest valid one among all divisors. */
-	for (n = 1; n <= z; n++) {
-		double ratio;
-		if (z % n != 0 || !gcr_gchp_decomposition_valid(cs_res, cores, n, z / n * 6))
-			continue;
-		ratio = n > z / n ? (double)n / (z / n) : (double)(z / n) / n;
-		if (!best_nx || ratio < best_ratio) {
-			best_nx = n;
-			best_ny = z / n * 6;
-			best_ratio = ratio;
-		}
-	}
-	if (!best_nx)
+	/* The catalog's choice, so the wizard, the estimate and the bundle agree. */
+	if (!gcr_gchp_decomposition(cs_res, cores, nx, ny))
 		return gcr_error_set(err, GCR_ERR_INVALID,
 				     _("%d cores cannot be decomposed at C%d (NX x NY with NY a "
 				       "multiple of 6 and at least 4 cells per core side); C%d "
 				       "allows at most %d cores"),
-				     cores, cs_res, cs_res, max_cores(cs_res));
-	*nx = best_nx;
-	*ny = best_ny;
+				     cores, cs_res, cs_res, gcr_gchp_max_cores(cs_res));
 	return GCR_OK;
 }
-
 
 /* Whole years, months and days from start to end (end exclusive), so the
  * duration reads like GEOS-Chem's: one month is "00000100 000000". */

@@ -22,6 +22,14 @@ static bool is_sim(const struct gcr_rundir *r, const char *sim)
 	return strcmp(r->sim, sim) == 0;
 }
 
+/* CHEM_INPUTS as the model sees it: GCHP run directories link it as ChemDir. */
+static char *chem_inputs(const struct gcr_rundir *r, const char *sub)
+{
+	if (r->gchp)
+		return gcr_strdup_printf("./ChemDir/%s", sub);
+	return gcr_strdup_printf("%s/CHEM_INPUTS/%s", r->data_root, sub);
+}
+
 static void date_pair(struct gcr_yout *y, const char *key, int date)
 {
 	char d[16];
@@ -154,10 +162,10 @@ static void photolysis(struct gcr_yout *y, const struct gcr_rundir *r)
 		/* Cloud levels: the 34 lowest of the GMAO grids (RUNDIR_PHOT_CLD_NLEV). */
 		gcr_yout_kint(y, "num_levs_with_cloud", 34);
 		gcr_yout_kmap(y, "input_directories");
-		dir = gcr_strdup_printf("%s/CHEM_INPUTS/FAST_JX/v2024-05/", r->data_root);
+		dir = chem_inputs(r, "FAST_JX/v2024-05/");
 		gcr_yout_kstr(y, "fastjx_input_dir", dir);
 		free(dir);
-		dir = gcr_strdup_printf("%s/CHEM_INPUTS/CLOUD_J/v2023-05/", r->data_root);
+		dir = chem_inputs(r, "CLOUD_J/v2023-05/");
 		gcr_yout_kstr(y, "cloudj_input_dir", dir);
 		free(dir);
 		gcr_yout_map_end(y);
@@ -172,7 +180,7 @@ static void photolysis(struct gcr_yout *y, const struct gcr_rundir *r)
 		gcr_yout_map_end(y);
 	} else if (is_sim(r, "Hg")) {
 		gcr_yout_kmap(y, "photolysis");
-		dir = gcr_strdup_printf("%s/CHEM_INPUTS/FAST_JX/v2024-05-Hg/", r->data_root);
+		dir = chem_inputs(r, "FAST_JX/v2024-05-Hg/");
 		gcr_yout_kstr(y, "input_dir", dir);
 		free(dir);
 		overhead_o3(y, true);
@@ -304,7 +312,7 @@ static void aerosols_section(struct gcr_yout *y, const struct gcr_rundir *r)
 
 	gcr_yout_kmap(y, "aerosols");
 	gcr_yout_kmap(y, "optics");
-	dir = gcr_strdup_printf("%s/CHEM_INPUTS/Aerosol_Optics/v2025-03/", r->data_root);
+	dir = chem_inputs(r, "Aerosol_Optics/v2025-03/");
 	gcr_yout_kstr(y, "input_dir", dir);
 	free(dir);
 	gcr_yout_map_end(y);

@@ -279,7 +279,7 @@ expect_status 0 "GCHP batch script runs" env PATH="$FAKE/bin:$PATH" GC_RUN_SCRIP
 RD="$W3/rundir"
 sc=$(cat "$RD/setCommonRunSettings.sh")
 expect_match "$sc" "^TOTAL_CORES=288$" "setCommonRunSettings.sh: TOTAL_CORES replaced"
-expect_match "$sc" "^NX=6$" "NX set"
+expect_match "$sc" "^NX=$(sed -n 's/^NX=//p' "$G/setCommonRunSettings.values")$" "NX set"
 expect_match "$sc" "^Midrun_Checkpoint=ON$" "checkpoints switched on"
 expect_match "$sc" '^    NX=\$\{N\}$' "indented assignments untouched"
 expect_no_match "$sc" "Budget" "multi-line list replaced whole"

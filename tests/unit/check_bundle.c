@@ -432,6 +432,29 @@ START_TEST(config_other_grids_and_options)
 }
 END_TEST
 
+START_TEST(config_gchp_layout)
+{
+	struct gcr_spec s = gchp("C90", "c5n.18xlarge", 2, false);
+	char *text = config_of(&s);
+	struct ydoc d;
+
+	ydoc_load(&d, text);
+	ck_assert_str_eq(ystr(&d, "simulation.name"), "fullchem");
+	ck_assert_str_eq(ystr(&d, "simulation.chem_inputs_dir"), "./ChemDir/");
+	/* GCHP takes grid, period and timesteps from its .rc files. */
+	ck_assert(!yhas(&d, "grid"));
+	ck_assert(!yhas(&d, "timesteps"));
+	ck_assert(!yhas(&d, "simulation.start_date"));
+	ck_assert_str_eq(ystr(&d, "operations.transport.activate"), "true");
+	ck_assert(!yhas(&d, "operations.transport.gcclassic_tpcore"));
+	ck_assert_str_eq(ystr(&d, "operations.photolysis.input_directories.fastjx_input_dir"),
+			 "./ChemDir/FAST_JX/v2024-05/");
+	ck_assert(!yhas(&d, "extra_diagnostics.planeflight"));
+	ydoc_free(&d);
+	free(text);
+}
+END_TEST
+
 START_TEST(config_rejects_what_cannot_be_expressed)
 {
 	struct gcr_rundir r;
@@ -606,10 +629,9 @@ START_TEST(gchp_decompositions_are_valid)
 		ck_assert_int_eq(gcr_gchp_decompose(48, 96, &nx, &ny, NULL), GCR_OK);
 		ck_assert_int_eq(nx, 4);
 		ck_assert_int_eq(ny, 24);
-		/* 144: GCHP's own rule picks NX=4 (largest divisor of 24 up to ceil(sqrt 24)). */
 		ck_assert_int_eq(gcr_gchp_decompose(48, 144, &nx, &ny, NULL), GCR_OK);
-		ck_assert_int_eq(nx, 4);
-		ck_assert_int_eq(ny, 36);
+		ck_assert_int_eq(nx, 6);
+		ck_assert_int_eq(ny, 24);
 	}
 	ck_assert(!gcr_gchp_decomposition_valid(48, 768, 16, 48)); /* 48/16 = 3 < 4 */
 	ck_assert(!gcr_gchp_decomposition_valid(48, 100, 10, 10)); /* NY not a multiple of 6 */
@@ -714,7 +736,7 @@ START_TEST(gchp_values_and_spot_checkpoints)
 	ck_assert_ptr_nonnull(strstr(v, "\nNUM_NODES=8\n"));
 	ck_assert_ptr_nonnull(strstr(v, "\nNUM_CORES_PER_NODE=36\n"));
 	ck_assert_ptr_nonnull(strstr(v, "\nCS_RES=180\n"));
-	ck_assert_ptr_nonnull(strstr(v, "\nNX=6\nNY=48\n"));
+	ck_assert_ptr_nonnull(strstr(v, "\nNX=8\nNY=36\n"));
 	ck_assert_ptr_nonnull(strstr(v, "\nMidrun_Checkpoint=ON\n"));
 	ck_assert_ptr_nonnull(strstr(v, "\nCheckpoint_Freq=\"240000\"\n"));
 	ck_assert_ptr_nonnull(strstr(v, "\nDiag_Collections=(SpeciesConc Budget)\n"));
@@ -1122,6 +1144,7 @@ int main(void)
 	tcase_add_test(tc, config_carbon_ch4);
 	tcase_add_test(tc, config_tomas_timesteps);
 	tcase_add_test(tc, config_other_grids_and_options);
+	tcase_add_test(tc, config_gchp_layout);
 	tcase_add_test(tc, config_rejects_what_cannot_be_expressed);
 	suite_add_tcase(s, tc);
 
