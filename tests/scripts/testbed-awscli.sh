@@ -48,6 +48,9 @@ expect_status 254 "expired temporary credentials rejected" env AWS_ACCESS_KEY_ID
 expect_match "$err" 'ExpiredToken' "expired: ExpiredToken"
 
 # --- Batch ------------------------------------------------------------------
+# The simulated clock is frozen: each step below is deterministic however
+# slowly the CLI runs.
+tbctl POST clock '{"speed": 0}' >/dev/null
 expect_status 0 "register job definition" aws batch register-job-definition --job-definition-name gc-test \
 	--type container --container-properties \
 	'{"image":"geoschem/gcclassic:14.5.0","command":["/app/entrypoint.sh","Ref::inputPath"],"resourceRequirements":[{"type":"VCPU","value":"4"},{"type":"MEMORY","value":"8192"}]}'
@@ -64,25 +67,20 @@ expect_status 0 "submit a job without capacity" aws batch submit-job --job-name 
 	--container-overrides '{"environment":[{"name":"TESTBED_STUCK_REASON","value":"CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY"}]}'
 SJOB=$(jget "d['jobId']")
 
-seen=
-for i in $(seq 1 100); do
-	out=$(aws batch describe-jobs --jobs "$JOB")
-	st=$(jget "d['jobs'][0]['status']")
-	case " $seen " in *" $st "*) ;; *) seen="$seen $st" ;; esac
-	[ "$st" = SUCCEEDED ] && break
-	sleep 0.1
-done
-expect_match "$seen" 'RUNNING' "the job was seen RUNNING"
-expect_match "$st" '^SUCCEEDED$' "the job reached SUCCEEDED (states seen:$seen)"
+out=$(aws batch describe-jobs --jobs "$JOB")
+expect_match "$(jget "d['jobs'][0]['status']")" '^SUBMITTED$' "a new job is SUBMITTED"
+tbctl POST clock '{"advance": 0.7}' >/dev/null
+out=$(aws batch describe-jobs --jobs "$JOB")
+expect_match "$(jget "d['jobs'][0]['status']+' '+d['jobs'][0]['container']['logStreamName']")" \
+	'^RUNNING gc-test/default/' "after 0.7 s it is RUNNING with a log stream"
+tbctl POST clock '{"advance": 2}' >/dev/null
+out=$(aws batch describe-jobs --jobs "$JOB")
+expect_match "$(jget "d['jobs'][0]['status']")" '^SUCCEEDED$' "after the run time it SUCCEEDED"
 expect_match "$(jget "d['jobs'][0]['attempts'][0]['container']['exitCode']")" '^0$' "attempt exit code 0"
 expect_match "$(jget "d['jobs'][0]['container']['command']")" "s3://in" "Ref:: parameters substituted"
 STREAM=$(jget "d['jobs'][0]['container']['logStreamName']")
 
-for i in $(seq 1 50); do
-	out=$(aws batch describe-jobs --jobs "$FJOB" "$SJOB")
-	[ "$(jget "d['jobs'][0]['status']")" = FAILED ] && break
-	sleep 0.1
-done
+out=$(aws batch describe-jobs --jobs "$FJOB" "$SJOB")
 expect_match "$(jget "d['jobs'][0]['status']")" '^FAILED$' "testbed:exit=3 job FAILED"
 expect_match "$(jget "d['jobs'][0]['container']['exitCode']")" '^3$' "its exit code is 3"
 expect_match "$(jget "d['jobs'][1]['status']")" '^RUNNABLE$' "the job without capacity stays RUNNABLE"
@@ -129,6 +127,34 @@ expect_status 254 "limit above 10000 rejected" aws logs get-log-events --log-gro
 expect_match "$err" 'InvalidParameterException' "Logs: InvalidParameterException"
 expect_status 254 "missing stream" aws logs get-log-events --log-group-name /aws/batch/job --log-stream-name nope
 expect_match "$err" 'ResourceNotFoundException' "Logs: ResourceNotFoundException"
+
+# --- SSM Run Command really runs the command (the "head node" is this machine) ---
+expect_status 0 "ssm send-command" aws ssm send-command --instance-ids i-0123456789abcdef0 \
+	--document-name AWS-RunShellScript --parameters \
+	"{\"commands\":[\"echo head-node-\$((6*7))\",\"touch $TEST_TMP/ssm-ran\",\"exit 5\"]}"
+CID=$(jget "d['Command']['CommandId']")
+for i in $(seq 1 50); do
+	out=$(aws ssm get-command-invocation --command-id "$CID" --instance-id i-0123456789abcdef0)
+	case $(jget "d['Status']") in Pending|InProgress) sleep 0.1 ;; *) break ;; esac
+done
+expect_match "$(jget "d['Status']+' '+str(d['ResponseCode'])+' '+d['StandardOutputContent']")" \
+	'^Failed 5 head-node-42' "get-command-invocation: Failed, exit 5, real stdout"
+if [ -f "$TEST_TMP/ssm-ran" ]; then pass "the command ran on this machine"; else fail "no trace of the command"; fi
+
+# --- Prices: Pricing GetProducts and EC2 spot history -------------------------
+expect_status 0 "pricing get-products" aws pricing get-products --service-code AmazonEC2 --filters \
+	Type=TERM_MATCH,Field=instanceType,Value=c5n.18xlarge Type=TERM_MATCH,Field=regionCode,Value=us-east-1 \
+	Type=TERM_MATCH,Field=operatingSystem,Value=Linux Type=TERM_MATCH,Field=tenancy,Value=Shared \
+	Type=TERM_MATCH,Field=preInstalledSw,Value=NA Type=TERM_MATCH,Field=capacitystatus,Value=Used \
+	"Type=TERM_MATCH,Field=licenseModel,Value=No License required" Type=TERM_MATCH,Field=operation,Value=RunInstances
+expect_match "$(jget "[list(t['priceDimensions'].values())[0]['pricePerUnit']['USD'] for p in d['PriceList'] for t in __import__('json').loads(p)['terms']['OnDemand'].values()]")" \
+	"^\['3.8880000000'\]\$" "one product, c5n.18xlarge at 3.888 \$/h"
+expect_status 0 "ec2 describe-spot-price-history" aws ec2 describe-spot-price-history \
+	--instance-types c7g.16xlarge --product-descriptions Linux/UNIX --start-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+expect_match "$(jget "len(d['SpotPriceHistory'])")" '^6$' "one price per us-east-1 zone"
+expect_status 254 "ec2 describe-instance-types of an unknown type" aws ec2 describe-instance-types \
+	--instance-types c9.nope
+expect_match "$err" 'InvalidInstanceType' "EC2 error code from its XML error shape"
 
 # --- Faults -------------------------------------------------------------------
 tbctl POST faults '{"service":"batch","operation":"ListJobs","kind":"throttle","count":2}' >/dev/null

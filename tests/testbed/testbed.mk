@@ -2,6 +2,7 @@
 ## tests/testbed/README says how tests use it.
 
 TESTS += \
+	tests/scripts/testbed-server.sh \
 	tests/scripts/testbed-awscli.sh
 
 TESTBED_SERVER_FILES = \
@@ -12,13 +13,19 @@ TESTBED_SERVER_FILES = \
 	tests/testbed/awsserver/world.py \
 	tests/testbed/awsserver/services/__init__.py \
 	tests/testbed/awsserver/services/batch.py \
+	tests/testbed/awsserver/services/ec2.py \
+	tests/testbed/awsserver/services/ec2data.py \
 	tests/testbed/awsserver/services/gclog.py \
 	tests/testbed/awsserver/services/logs.py \
+	tests/testbed/awsserver/services/pricing.py \
+	tests/testbed/awsserver/services/ssm.py \
 	tests/testbed/awsserver/services/sts.py
 
 EXTRA_DIST += \
 	tests/scripts/testbed-awscli.sh \
+	tests/scripts/testbed-server.sh \
 	tests/testbed/README \
+	tests/testbed/selftest.py \
 	tests/testbed/testbed.sh \
 	tests/testbed/testbed-lib.sh \
 	tests/testbed/tbctl \

@@ -390,8 +390,10 @@ class Problems:
         return bool(self.type_errors or self.constraint_errors or self.unknown)
 
 
-def validate(shape, value, problems=None, path=''):
-    """Walk value against shape; returns Problems."""
+def validate(shape, value, problems=None, path='', open_enums=frozenset()):
+    """Walk value against shape; returns Problems.  open_enums: names of
+    enum shapes not enforced because the model's list is older than the
+    service (EC2 InstanceType lacks the types launched since)."""
     if problems is None:
         problems = Problems()
     if shape is None:
@@ -416,7 +418,7 @@ def validate(shape, value, problems=None, path=''):
             if k not in shape.members:
                 problems.unknown.append(_join(path, k))
             elif v is not None:
-                validate(shape.members[k], v, problems, _join(path, k))
+                validate(shape.members[k], v, problems, _join(path, k), open_enums)
         return problems
     if t == 'list':
         if not isinstance(value, list):
@@ -424,7 +426,7 @@ def validate(shape, value, problems=None, path=''):
             return problems
         _length(meta, len(value), value, where, problems)
         for i, v in enumerate(value):
-            validate(shape.member, v, problems, '%s.%d' % (path, i + 1))
+            validate(shape.member, v, problems, '%s.%d' % (path, i + 1), open_enums)
         return problems
     if t == 'map':
         if not isinstance(value, dict):
@@ -432,15 +434,15 @@ def validate(shape, value, problems=None, path=''):
             return problems
         _length(meta, len(value), value, where, problems)
         for k, v in value.items():
-            validate(shape.key, k, problems, '%s.key' % where)
-            validate(shape.value, v, problems, '%s.%s' % (path, k))
+            validate(shape.key, k, problems, '%s.key' % where, open_enums)
+            validate(shape.value, v, problems, '%s.%s' % (path, k), open_enums)
         return problems
     if t == 'string':
         if not isinstance(value, str):
             problems.type_errors.append("Expected a string at '%s', got %s" % (where, type(value).__name__))
             return problems
         _length(meta, len(value), value, where, problems)
-        if shape.enum and value not in shape.enum:
+        if shape.enum and value not in shape.enum and shape.name not in open_enums:
             problems.constraint_errors.append(
                 "Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]"
                 % (value, where, ', '.join(shape.enum)))

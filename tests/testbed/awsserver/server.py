@@ -137,6 +137,7 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    disable_nagle_algorithm = True      # no 40 ms delayed-ACK stalls on keep-alive
     server_version = 'gcrunner-testbed'
     sys_version = ''
 
@@ -171,9 +172,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         if truncate:
             self.send_header('Connection', 'close')
-        self.end_headers()
+        # Head and body in one write (end_headers() would send them apart).
+        self._headers_buffer.append(b'\r\n')
         if self.command != 'HEAD':
-            self.wfile.write(body[:len(body) // 2] if truncate else body)
+            self._headers_buffer.append(body[:len(body) // 2] if truncate else body)
+        self.flush_headers()
         if truncate:
             self.wfile.flush()
             self.close_connection = True
@@ -297,7 +300,7 @@ class Handler(BaseHTTPRequestHandler):
         except codec.DecodeError as e:
             status, code = svc.TYPE_ERROR
             raise AwsError(code, e.message, status=status)
-        problems = codec.validate(op.input_shape, params)
+        problems = codec.validate(op.input_shape, params, open_enums=svc.OPEN_ENUMS)
         if problems.unknown:
             status, code = svc.UNKNOWN_MEMBER
             raise AwsError(code, 'Unknown parameter%s in input: %s; must be one of: %s' % (

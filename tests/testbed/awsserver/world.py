@@ -5,7 +5,9 @@ One lock (World.lock) guards all service state: requests are handled on
 many threads but the state changes are tiny, so one lock keeps every
 service simple and consistent.
 """
+import base64
 import fnmatch
+import json
 import threading
 import time
 import uuid
@@ -93,6 +95,7 @@ class Service:
     NOT_IMPLEMENTED = (501, 'NotImplemented')
     ALLOWED_REGIONS = None          # e.g. the Pricing API's three regions
     UNSIGNED_OPERATIONS = ()        # in addition to the model's authtype none
+    OPEN_ENUMS = frozenset()        # enum shapes whose model list is out of date
 
     def __init__(self, world):
         self.world = world
@@ -124,6 +127,26 @@ class Service:
         status, code, default_message = getattr(self, kind)
         return AwsError(code, message or default_message, status=status,
                         sender=status < 500)
+
+    @staticmethod
+    def paginate(items, size, token, fingerprint='', bad_token=None):
+        """One page of items and the token for the next (None at the end).
+        Tokens are opaque; one from a different query (fingerprint) or a
+        forged one makes bad_token() raised."""
+        start = 0
+        if token:
+            try:
+                doc = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
+                start = int(doc['o'])
+                if doc.get('f', '') != fingerprint or start < 0:
+                    raise ValueError
+            except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+                raise bad_token() if bad_token else AwsError('InvalidNextToken', 'Invalid nextToken', 400)
+        page = items[start:start + size]
+        nxt = None
+        if start + size < len(items):
+            nxt = base64.urlsafe_b64encode(json.dumps({'o': start + size, 'f': fingerprint}).encode()).decode()
+        return page, nxt
 
     def arn(self, ctx, resource):
         return 'arn:aws:%s:%s:%s:%s' % (self.signing_name, ctx.region, ctx.account, resource)

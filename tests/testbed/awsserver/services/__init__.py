@@ -40,8 +40,11 @@ def default_credentials(store):
         add_credentials(store, doc)
 
 
-from services.batch import Batch   # noqa: E402
-from services.logs import Logs     # noqa: E402
-from services.sts import Sts       # noqa: E402
+from services.batch import Batch       # noqa: E402
+from services.ec2 import Ec2           # noqa: E402
+from services.logs import Logs         # noqa: E402
+from services.pricing import Pricing   # noqa: E402
+from services.ssm import Ssm           # noqa: E402
+from services.sts import Sts           # noqa: E402
 
-ALL = [Batch, Logs, Sts]
+ALL = [Batch, Logs, Pricing, Ec2, Sts, Ssm]

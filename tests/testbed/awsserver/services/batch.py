@@ -16,7 +16,6 @@ How a job ends is decided when it is submitted, from (first match wins):
 otherwise it succeeds.  A running job writes a GEOS-Chem-like log (simulated
 dates) to CloudWatch Logs.
 """
-import base64
 import json
 import os
 import re
@@ -939,23 +938,10 @@ def _prefix_match(pattern, text, case):
 
 
 def _paginate(items, max_results, token, limit, fingerprint=''):
-    start = 0
-    if token:
-        try:
-            doc = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
-            start = int(doc['o'])
-            if doc.get('f') != fingerprint:
-                raise ValueError
-        except (ValueError, KeyError, TypeError):
-            raise _client('Invalid nextToken')
-    size = min(max_results or limit, limit)
     if max_results is not None and max_results < 1:
         raise _client('maxResults must be at least 1')
-    page = items[start:start + size]
-    nxt = None
-    if start + size < len(items):
-        nxt = base64.urlsafe_b64encode(json.dumps({'o': start + size, 'f': fingerprint}).encode()).decode()
-    return page, nxt
+    return Service.paginate(items, min(max_results or limit, limit), token, fingerprint,
+                            bad_token=lambda: _client('Invalid nextToken'))
 
 
 def _check_resources(reqs):

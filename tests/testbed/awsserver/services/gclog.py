@@ -80,6 +80,9 @@ class GeosChemLog:
         self.emitted = 0
 
     def _build(self, run, end_fraction, tail):
+        """Lines over the attempt's actual run time (run x end_fraction):
+        the header in its first 1 %, the dates evenly from 2 % to 97 %, the
+        tail in the last 1 %, so nothing lies past the attempt's stop."""
         start, end = self.period
         hours = int((end - start).total_seconds() // 3600)
         step = max(1, -(-hours // MAX_DATE_LINES))
@@ -87,24 +90,23 @@ class GeosChemLog:
         for r in self.job.container.get('resourceRequirements') or []:
             if r.get('type') == 'VCPU':
                 threads = r.get('value')
-        lines = []
+        actual = run * end_fraction
         t0 = self.started
         fmt = {'threads': threads, 'start': start.strftime('%Y-%m-%d %H:%M:%S'),
                'end': end.strftime('%Y-%m-%d %H:%M:%S')}
-        for i, text in enumerate(HEADER):
-            lines.append((t0 + 0.001 * i, text.format(**fmt)))
+        lines = [(t0 + actual * 0.01 * i / len(HEADER), text.format(**fmt)) for i, text in enumerate(HEADER)]
         for h in range(0, hours + 1, step):
             frac = h / hours if hours else 1.0
-            if frac > end_fraction:
+            if frac > end_fraction + 1e-12:
                 break
             when = start + datetime.timedelta(hours=h)
-            lines.append((t0 + 0.02 + run * frac * 0.98,
+            lines.append((t0 + actual * (0.02 + 0.95 * (frac / end_fraction if end_fraction else 1.0)),
                           '---> DATE: %s  UTC: %s  X-HRS: %14.6f'
                           % (when.strftime('%Y/%m/%d'), when.strftime('%H:%M'), float(h))))
-        # The tail ends exactly when the attempt stops, never after it.
-        t_end = t0 + run * end_fraction
+        t_end = t0 + actual
         for i, text in enumerate(tail):
-            lines.append((t_end - 0.001 * (len(tail) - 1 - i), text.format(code=self.job.outcome.exit_code)))
+            lines.append((t_end - actual * 0.01 * (len(tail) - 1 - i) / max(len(tail), 1),
+                          text.format(code=self.job.outcome.exit_code)))
         lines.sort(key=lambda x: x[0])
         return lines
 

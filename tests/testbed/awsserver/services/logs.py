@@ -6,8 +6,6 @@ time has come.  GetLogEvents tokens are f/<index> and b/<index> positions in
 the stream; at the end of a stream the same forward token comes back, as
 AWS does.
 """
-import base64
-import json
 import re
 
 from codec import AwsError
@@ -330,14 +328,5 @@ def _compile_filter(pattern):
 
 
 def _page(items, limit, token):
-    start = 0
-    if token:
-        try:
-            start = int(json.loads(base64.urlsafe_b64decode(token.encode()))['o'])
-        except (ValueError, KeyError, TypeError):
-            raise _bad('The specified nextToken is invalid.')
-    page = items[start:start + limit]
-    nxt = None
-    if start + limit < len(items):
-        nxt = base64.urlsafe_b64encode(json.dumps({'o': start + limit}).encode()).decode()
-    return page, nxt
+    return Service.paginate(items, limit, token,
+                            bad_token=lambda: _bad('The specified nextToken is invalid.'))
