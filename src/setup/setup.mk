@@ -1,0 +1,12 @@
+## gcrunner setup: AWS infrastructure as a plan, then apply; teardown;
+## CloudFormation export; credential and region guidance (issue 9).
+libgcrengine_a_SOURCES += \
+	src/setup/setup.c src/setup/setup.h src/setup/setup_internal.h \
+	src/setup/setup_storage.c \
+	src/setup/setup_iam.c \
+	src/setup/setup_batch.c
+libgcrengine_a_SOURCES += \
+	src/setup/setup_template.c \
+	src/setup/guide.c src/setup/guide.h \
+	src/setup/sso_login.c src/setup/sso_login.h \
+	src/cli/cmd_setup.c
