@@ -10,6 +10,7 @@ if [ ! -x "$AWS" ] || ! command -v node >/dev/null 2>&1; then
 	echo "SKIP: needs /usr/bin/aws and node (./bootstrap deps)"
 	exit 77
 fi
+TESTBED_CHECK_OUTPUT=1; export TESTBED_CHECK_OUTPUT
 testbed_start
 export AWS_CONFIG_FILE="$TEST_TMP/no-config" AWS_SHARED_CREDENTIALS_FILE="$TEST_TMP/no-credentials"
 

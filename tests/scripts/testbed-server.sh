@@ -10,5 +10,6 @@ if [ ! -x /usr/bin/python3 ] || ! /usr/bin/python3 -c 'import botocore' 2>/dev/n
 	echo "SKIP: needs /usr/bin/python3 with python3-botocore"
 	exit 77
 fi
+TESTBED_CHECK_OUTPUT=1; export TESTBED_CHECK_OUTPUT
 testbed_start aws
 /usr/bin/python3 "$top_srcdir/tests/testbed/selftest.py"

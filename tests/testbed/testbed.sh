@@ -151,7 +151,9 @@ start() {
 				echo "TESTBED_AWS_PORT=$port; export TESTBED_AWS_PORT"
 				echo "TESTBED_AWS_URL=$url; export TESTBED_AWS_URL"
 				echo "TESTBED_CONTROL_URL=$url/__control; export TESTBED_CONTROL_URL"
-				for svc in BATCH LOGS PRICING EC2 STS SSM IAM SERVICE_QUOTAS SSO SSO_OIDC; do
+				# Both LOGS (as asked) and CLOUDWATCH_LOGS, the name the SDKs
+				# derive from the serviceId "CloudWatch Logs".
+				for svc in BATCH LOGS CLOUDWATCH_LOGS PRICING EC2 STS SSM IAM SERVICE_QUOTAS SSO SSO_OIDC; do
 					echo "AWS_ENDPOINT_URL_$svc=$url; export AWS_ENDPOINT_URL_$svc"
 				done
 			} >>"$env_file.tmp"

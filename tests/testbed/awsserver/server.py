@@ -243,6 +243,8 @@ class Handler(BaseHTTPRequestHandler):
                 result = fn(ctx, params) or {}
             if rule is not None and rule.when == 'after' and self._fault_now(svc, rule, entry, t0):
                 return
+            if st.args.check_output:
+                self._check_output(svc, op, result)
             status, payload, ctype, headers = self._encode(svc, op, result, request_id)
             entry['status'] = status
             self._send(status, payload, ctype, headers,
@@ -312,6 +314,18 @@ class Handler(BaseHTTPRequestHandler):
         if problems.constraint_errors:
             svc.validation_failed(op, problems)
         return params
+
+    @staticmethod
+    def _check_output(svc, op, result):
+        """The server's own answer against the output shape: types and
+        enums only (required members are not checked: the models mark some
+        as required that AWS leaves out, e.g. a queued job's startedAt;
+        members newer than the model pass through)."""
+        problems = codec.validate(op.output_shape, result, open_enums=svc.OPEN_ENUMS)
+        bad = problems.type_errors + [e for e in problems.constraint_errors if 'enum value set' in e]
+        if bad:
+            raise AwsError('InternalFailure', 'test server bug: %s.%s answer does not match the model: %s'
+                           % (svc.name, op.name, '; '.join(bad[:3])), status=500, sender=False)
 
     def _authorize(self, svc, op, ident, ctx):
         if ident is None or not ident.denied:
@@ -455,6 +469,9 @@ def main():
     ap.add_argument('--speed', type=float, default=float(os.environ.get('TESTBED_CLOCK_SPEED', 1)))
     ap.add_argument('--ssm-workdir', default=os.environ.get('TESTBED_SSM_WORKDIR'))
     ap.add_argument('--credentials', help='JSON list of extra credentials')
+    ap.add_argument('--check-output', action='store_true',
+                    default=os.environ.get('TESTBED_CHECK_OUTPUT') == '1',
+                    help="check the server's own answers against the output shapes")
     args = ap.parse_args()
     if args.host not in ('127.0.0.1', '::1', 'localhost'):
         ap.error('the test server only listens on loopback')
