@@ -13,12 +13,14 @@ extern const struct cli_command cli_cmd_help;
 extern const struct cli_command cli_cmd_paths;
 extern const struct cli_command cli_cmd_cluster;
 extern const struct cli_command cli_cmd_whoami;
+extern const struct cli_command cli_cmd_prices;
 extern const struct cli_command cli_cmd_setup;
 
 /* Keep in the order --help should list them. */
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_setup,
 	&cli_cmd_whoami,
+	&cli_cmd_prices,
 	&cli_cmd_cluster,
 	&cli_cmd_paths,
 	&cli_cmd_help,
