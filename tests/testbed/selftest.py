@@ -110,6 +110,17 @@ def raw(method, path, body=b'', headers=None, service='batch', region=REGION, ak
     return r.status, {k.lower(): v for k, v in r.getheaders()}, data
 
 
+def send_signed(conn, path, body, sent_body=None):
+    """Sign a Batch POST for body, send sent_body (default: the same) on
+    conn; returns (status, data)."""
+    req = AWSRequest(method='POST', url=URL + path, data=body,
+                     headers={'Content-Type': 'application/json', 'Host': HOSTPORT})
+    SigV4Auth(Credentials(AK, SK), 'batch', REGION).add_auth(req)
+    conn.request('POST', path, body=body if sent_body is None else sent_body, headers=dict(req.headers.items()))
+    r = conn.getresponse()
+    return r.status, r.read()
+
+
 def json_body(data):
     try:
         return json.loads(data)
@@ -175,13 +186,9 @@ def test_signatures():
     ok(st == 403, 'a signed header changed after signing is detected', (st, data))
 
     # The body is part of the signature.
-    req = AWSRequest(method='POST', url=URL + '/v1/listjobs', data=body, headers=dict(h, Host=HOSTPORT))
-    SigV4Auth(Credentials(AK, SK), 'batch', REGION).add_auth(req)
     conn = http.client.HTTPConnection(HOSTPORT, timeout=10)
-    conn.request('POST', '/v1/listjobs', body=b'{"jobQueue":"gcrunner-arm64"}', headers=dict(req.headers.items()))
-    r = conn.getresponse()
-    r.read()
-    ok(r.status == 403, 'a body changed after signing is detected', r.status)
+    st, _ = send_signed(conn, '/v1/listjobs', body, sent_body=b'{"jobQueue":"gcrunner-arm64"}')
+    ok(st == 403, 'a body changed after signing is detected', st)
     conn.close()
 
     # Query string: re-encoded as AWS does, so a correctly signed query passes.
@@ -586,14 +593,9 @@ def test_concurrency():
     def one(i):
         c = http.client.HTTPConnection(HOSTPORT, timeout=30)
         try:
-            req = AWSRequest(method='POST', url=URL + '/v1/describejobqueues', data=b'{}',
-                             headers={'Content-Type': 'application/json', 'Host': HOSTPORT})
-            SigV4Auth(Credentials(AK, SK), 'batch', REGION).add_auth(req)
-            c.request('POST', '/v1/describejobqueues', body=b'{}', headers=dict(req.headers.items()))
-            r = c.getresponse()
-            r.read()
-            if r.status != 200:
-                errors.append(r.status)
+            st, _ = send_signed(c, '/v1/describejobqueues', b'{}')
+            if st != 200:
+                errors.append(st)
         except Exception as e:      # noqa: BLE001 - any failure counts
             errors.append(repr(e))
         finally:
@@ -607,15 +609,7 @@ def test_concurrency():
     ok(not errors, '%d concurrent connections all answered (%.2f s)' % (n, time.time() - t0), errors[:5])
     # keep-alive: several requests on one connection
     c = http.client.HTTPConnection(HOSTPORT, timeout=10)
-    statuses = []
-    for i in range(3):
-        req = AWSRequest(method='POST', url=URL + '/v1/describejobqueues', data=b'{}',
-                         headers={'Content-Type': 'application/json', 'Host': HOSTPORT})
-        SigV4Auth(Credentials(AK, SK), 'batch', REGION).add_auth(req)
-        c.request('POST', '/v1/describejobqueues', body=b'{}', headers=dict(req.headers.items()))
-        r = c.getresponse()
-        r.read()
-        statuses.append(r.status)
+    statuses = [send_signed(c, '/v1/describejobqueues', b'{}')[0] for i in range(3)]
     c.close()
     ok(statuses == [200, 200, 200], 'three requests on one kept-alive connection', statuses)
 
@@ -645,6 +639,17 @@ def test_sts_and_credentials():
     ok(code == 'AccessDenied' and status == 403 and 'sts:AssumeRole' in msg, 'denied role: AccessDenied', (code, msg))
     code, _, _ = error_of(sts.assume_role, RoleArn='not-an-arn-but-long-enough', RoleSessionName='s2')
     ok(code == 'ValidationError', 'a malformed role ARN: ValidationError', code)
+
+    anon = SESSION.create_client('sts', region_name=REGION, endpoint_url=URL, config=Config(
+        signature_version=botocore.UNSIGNED, retries={'total_max_attempts': 1}))
+    web = anon.assume_role_with_web_identity(RoleArn='arn:aws:iam::111122223333:role/web', RoleSessionName='w1',
+                                             WebIdentityToken='token-1')['Credentials']
+    ok(client('sts', ak=web['AccessKeyId'], sk=web['SecretAccessKey'], token=web['SessionToken'])
+       .get_caller_identity()['Arn'].endswith('assumed-role/web/w1'), 'AssumeRoleWithWebIdentity (unsigned) works')
+    control('POST', 'sts', {'webIdentityTokens': ['good-token']})
+    code, _, _ = error_of(anon.assume_role_with_web_identity, RoleArn='arn:aws:iam::111122223333:role/web',
+                          RoleSessionName='w1', WebIdentityToken='unknown-token')
+    ok(code == 'InvalidIdentityToken', 'an unknown web identity token: InvalidIdentityToken', code)
 
     control('POST', 'credentials', {'accessKeyId': 'AKIALIMITEDUSER00001', 'secretAccessKey': 'limited',
                                     'denied': ['batch:SubmitJob', 'iam:*']})

@@ -420,22 +420,19 @@ def validate(shape, value, problems=None, path='', open_enums=frozenset()):
             elif v is not None:
                 validate(shape.members[k], v, problems, _join(path, k), open_enums)
         return problems
-    if t == 'list':
-        if not isinstance(value, list):
-            problems.type_errors.append("Expected a list at '%s', got %s" % (where, type(value).__name__))
+    if t in ('list', 'map'):
+        kind = list if t == 'list' else dict
+        if not isinstance(value, kind):
+            problems.type_errors.append("Expected a %s at '%s', got %s" % (t, where, type(value).__name__))
             return problems
         _length(meta, len(value), value, where, problems)
-        for i, v in enumerate(value):
-            validate(shape.member, v, problems, '%s.%d' % (path, i + 1), open_enums)
-        return problems
-    if t == 'map':
-        if not isinstance(value, dict):
-            problems.type_errors.append("Expected a map at '%s', got %s" % (where, type(value).__name__))
-            return problems
-        _length(meta, len(value), value, where, problems)
-        for k, v in value.items():
-            validate(shape.key, k, problems, '%s.key' % where, open_enums)
-            validate(shape.value, v, problems, '%s.%s' % (path, k), open_enums)
+        if t == 'list':
+            for i, v in enumerate(value):
+                validate(shape.member, v, problems, '%s.%d' % (path, i + 1), open_enums)
+        else:
+            for k, v in value.items():
+                validate(shape.key, k, problems, '%s.key' % where, open_enums)
+                validate(shape.value, v, problems, '%s.%s' % (path, k), open_enums)
         return problems
     if t == 'string':
         if not isinstance(value, str):

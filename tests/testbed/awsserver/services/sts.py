@@ -40,6 +40,7 @@ class Sts(Service):
     def reset(self, seed):
         self.duration_override = None
         self.deny_roles = []
+        self.web_tokens = None
         self.issued = 0
 
     def op_GetCallerIdentity(self, ctx, p):
@@ -58,7 +59,8 @@ class Sts(Service):
         return ident, {'AccessKeyId': ident.access_key, 'SecretAccessKey': ident.secret_key,
                        'SessionToken': ident.session_token, 'Expiration': int(expires)}
 
-    def op_AssumeRole(self, ctx, p):
+    def _assume(self, ctx, p, action):
+        """Checks shared by the AssumeRole calls; returns the answer."""
         m = ROLE_ARN_RE.match(p['RoleArn'])
         if not m:
             raise AwsError('ValidationError', '%s is invalid' % p['RoleArn'], 400)
@@ -67,16 +69,30 @@ class Sts(Service):
                            "failed to satisfy constraint: Member must satisfy regular expression pattern: "
                            "[\\w+=,.@-]*" % p['RoleSessionName'], 400)
         if any(glob_match(pat, p['RoleArn']) for pat in self.deny_roles):
-            raise AwsError('AccessDenied', 'User: %s is not authorized to perform: sts:AssumeRole on '
-                           'resource: %s' % (ctx.ident.arn, p['RoleArn']), 403)
+            who = ctx.ident.arn if ctx.ident else 'anonymous'
+            raise AwsError('AccessDenied', 'User: %s is not authorized to perform: %s on resource: %s'
+                           % (who, action, p['RoleArn']), 403)
         account, role = m.group(1), m.group(2)
-        role_id = 'AROA' + _key('', 17)
+        user_id = '%s:%s' % ('AROA' + _key('', 17), p['RoleSessionName'])
         arn = 'arn:aws:sts::%s:assumed-role/%s/%s' % (account, role, p['RoleSessionName'])
-        user_id = '%s:%s' % (role_id, p['RoleSessionName'])
         _, creds = self._issue(ctx, account, arn, user_id, p.get('DurationSeconds', 3600))
-        out = {'Credentials': creds, 'AssumedRoleUser': {'AssumedRoleId': user_id, 'Arn': arn}}
+        return {'Credentials': creds, 'AssumedRoleUser': {'AssumedRoleId': user_id, 'Arn': arn}}
+
+    def op_AssumeRole(self, ctx, p):
+        out = self._assume(ctx, p, 'sts:AssumeRole')
         if p.get('SourceIdentity'):
             out['SourceIdentity'] = p['SourceIdentity']
+        return out
+
+    def op_AssumeRoleWithWebIdentity(self, ctx, p):
+        """Unsigned, as in AWS.  Any token is accepted unless control set
+        {"webIdentityTokens": [...]} (then others are InvalidIdentityToken)."""
+        if self.web_tokens is not None and p['WebIdentityToken'] not in self.web_tokens:
+            raise AwsError('InvalidIdentityToken', "Couldn't retrieve verification key from your identity provider",
+                           400)
+        out = self._assume(ctx, p, 'sts:AssumeRoleWithWebIdentity')
+        out.update({'SubjectFromWebIdentityToken': 'system:serviceaccount:default:gcrunner',
+                    'Provider': 'oidc.testbed.local', 'Audience': 'sts.amazonaws.com'})
         return out
 
     def op_GetSessionToken(self, ctx, p):
@@ -97,6 +113,8 @@ class Sts(Service):
                     self.duration_override = None if doc['durationSeconds'] is None else float(doc['durationSeconds'])
                 if 'denyRoles' in doc:
                     self.deny_roles = list(doc['denyRoles'])
+                if 'webIdentityTokens' in doc:
+                    self.web_tokens = None if doc['webIdentityTokens'] is None else list(doc['webIdentityTokens'])
             return {'durationSeconds': self.duration_override, 'denyRoles': self.deny_roles,
-                    'issued': self.issued}
+                    'webIdentityTokens': self.web_tokens, 'issued': self.issued}
         return None
