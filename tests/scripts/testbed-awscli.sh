@@ -6,10 +6,11 @@
 . "$top_srcdir/tests/testbed/testbed-lib.sh"
 
 AWS=/usr/bin/aws
-if [ ! -x "$AWS" ] || ! command -v node >/dev/null 2>&1; then
-	echo "SKIP: needs /usr/bin/aws and node (./bootstrap deps)"
+if [ ! -x "$AWS" ]; then
+	echo "SKIP: needs /usr/bin/aws (./bootstrap deps)"
 	exit 77
 fi
+testbed_need_node
 TESTBED_CHECK_OUTPUT=1; export TESTBED_CHECK_OUTPUT
 testbed_start
 export AWS_CONFIG_FILE="$TEST_TMP/no-config" AWS_SHARED_CREDENTIALS_FILE="$TEST_TMP/no-credentials"

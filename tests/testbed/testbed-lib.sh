@@ -12,6 +12,17 @@ TBCTL="$top_srcdir/tests/testbed/tbctl"
 
 tbctl() { /usr/bin/python3 "$TBCTL" "$@"; }
 
+# testbed_need_node: skip the test (exit 77) when dynalite/s3rver cannot run
+# here -- no node, or no `npm ci` in tests/testbed (e.g. in make distcheck).
+testbed_need_node() {
+	modules=${TESTBED_NODE_MODULES:-$top_srcdir/tests/testbed/node_modules}
+	if ! command -v "${TESTBED_NODE:-node}" >/dev/null 2>&1 || [ ! -d "$modules/dynalite" ] ||
+		[ ! -d "$modules/s3rver" ]; then
+		echo "SKIP: needs node and 'npm ci' in tests/testbed (./bootstrap deps)"
+		exit 77
+	fi
+}
+
 testbed_start() {
 	TESTBED_DIR="$TEST_TMP/testbed"
 	if ! "$TESTBED_SH" start "$TESTBED_DIR" "$@" >/dev/null; then
