@@ -91,3 +91,5 @@ tests_bench_bench_loop_SOURCES = tests/bench/bench_loop.c
 tests_bench_bench_loop_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_bench_bench_loop_LDADD = libgcrengine.a $(ENGINE_LIBS)
 BENCH_BINS += tests/bench/bench_loop
+TESTS += tests/integration/prices-refresh.sh
+EXTRA_DIST += tests/integration/prices-refresh.sh

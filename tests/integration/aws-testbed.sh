@@ -22,9 +22,6 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 export AWSTOOL_RANDOM=0
 
 testbed_start
-# The SDKs' name for CloudWatch Logs' variable is the serviceId's:
-# AWS_ENDPOINT_URL_CLOUDWATCH_LOGS (the bed's env file writes _LOGS).
-AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=$TESTBED_AWS_URL; export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS
 
 # jget JSON PYTHON-EXPRESSION: evaluates the expression on the parsed JSON
 # (bound to d) and prints the result.
