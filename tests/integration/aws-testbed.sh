@@ -21,6 +21,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 # No jitter unless a test asks: retries then follow at once.
 export AWSTOOL_RANDOM=0
 
+testbed_need_node
 testbed_start
 
 # jget JSON PYTHON-EXPRESSION: evaluates the expression on the parsed JSON
