@@ -15,6 +15,11 @@ TESTBED_SERVER_FILES = \
 	tests/testbed/awsserver/services/batch.py \
 	tests/testbed/awsserver/services/ec2.py \
 	tests/testbed/awsserver/services/ec2data.py \
+	tests/testbed/awsserver/services/ec2net.py \
+	tests/testbed/awsserver/services/iam.py \
+	tests/testbed/awsserver/services/servicequotas.py \
+	tests/testbed/awsserver/services/sso.py \
+	tests/testbed/awsserver/services/ssooidc.py \
 	tests/testbed/awsserver/services/gclog.py \
 	tests/testbed/awsserver/services/logs.py \
 	tests/testbed/awsserver/services/pricing.py \

@@ -28,6 +28,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+# botocore loads the optional AWS CRT when present (80 ms of start-up);
+# the server signs with botocore's pure-Python SigV4Auth, so keep it out.
+sys.modules.setdefault('awscrt', None)
 
 import codec                      # noqa: E402
 import sigv4                      # noqa: E402

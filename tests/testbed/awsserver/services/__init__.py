@@ -41,10 +41,15 @@ def default_credentials(store):
 
 
 from services.batch import Batch       # noqa: E402
-from services.ec2 import Ec2           # noqa: E402
 from services.logs import Logs         # noqa: E402
 from services.pricing import Pricing   # noqa: E402
 from services.ssm import Ssm           # noqa: E402
 from services.sts import Sts           # noqa: E402
+# gcrunner setup (issue 9): Ec2Network is Ec2 plus the VPC describes.
+from services.ec2net import Ec2Network        # noqa: E402
+from services.iam import Iam                  # noqa: E402
+from services.servicequotas import ServiceQuotas  # noqa: E402
+from services.ssooidc import SsoOidc          # noqa: E402
+from services.sso import Sso                  # noqa: E402
 
-ALL = [Batch, Logs, Pricing, Ec2, Sts, Ssm]
+ALL = [Batch, Logs, Pricing, Ec2Network, Sts, Ssm, Iam, ServiceQuotas, SsoOidc, Sso]
