@@ -28,9 +28,15 @@ class Clock:
 
     def __init__(self, speed=1.0):
         self.lock = threading.Lock()
-        self._anchor_real = time.time()
-        self._anchor_sim = self._anchor_real
-        self._speed = float(speed)
+        self._initial_speed = float(speed)
+        self.reset()
+
+    def reset(self):
+        """Back to the real time, at the speed the server started with."""
+        with self.lock:
+            self._anchor_real = time.time()
+            self._anchor_sim = self._anchor_real
+            self._speed = self._initial_speed
 
     def now(self):
         with self.lock:
@@ -182,5 +188,6 @@ class World:
 
     def reset(self, seed='default'):
         with self.lock:
+            self.clock.reset()
             for svc in self.services.values():
                 svc.reset(seed)
