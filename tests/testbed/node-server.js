@@ -34,6 +34,18 @@ function stopOn(server) {
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // With TESTBED_OWNER_PID, exit once that process is gone, so a killed
+  // test leaves no server behind.
+  const owner = parseInt(process.env.TESTBED_OWNER_PID || '0', 10);
+  if (owner > 0) {
+    setInterval(() => {
+      try {
+        process.kill(owner, 0);
+      } catch (e) {
+        if (e.code === 'ESRCH') process.exit(0);
+      }
+    }, 1000).unref();
+  }
 }
 
 const modules = process.env.TESTBED_NODE_MODULES || path.join(__dirname, 'node_modules');

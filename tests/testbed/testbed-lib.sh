@@ -25,7 +25,8 @@ testbed_need_node() {
 
 testbed_start() {
 	TESTBED_DIR="$TEST_TMP/testbed"
-	if ! "$TESTBED_SH" start "$TESTBED_DIR" "$@" >/dev/null; then
+	# The servers exit by themselves if this test dies without its EXIT trap.
+	if ! TESTBED_OWNER_PID=$$ "$TESTBED_SH" start "$TESTBED_DIR" "$@" >/dev/null; then
 		echo "testbed_start: the test bed did not start" >&2
 		exit 99
 	fi

@@ -10,7 +10,8 @@
 #   testbed.sh stop DIR      stops what DIR's pid files name (TERM, then KILL)
 #   testbed.sh env DIR       prints DIR/env
 #
-# Logs of each server are in DIR/<name>.log.  See tests/testbed/README.
+# Logs of each server are in DIR/<name>.log.  With TESTBED_OWNER_PID set,
+# the servers also exit when that process is gone.  See tests/testbed/README.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)

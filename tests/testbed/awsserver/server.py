@@ -472,6 +472,8 @@ def main():
     ap.add_argument('--speed', type=float, default=float(os.environ.get('TESTBED_CLOCK_SPEED', 1)))
     ap.add_argument('--ssm-workdir', default=os.environ.get('TESTBED_SSM_WORKDIR'))
     ap.add_argument('--credentials', help='JSON list of extra credentials')
+    ap.add_argument('--owner-pid', type=int, default=int(os.environ.get('TESTBED_OWNER_PID') or 0),
+                    help='exit when this process is gone (a killed test leaves no server behind)')
     ap.add_argument('--check-output', action='store_true',
                     default=os.environ.get('TESTBED_CHECK_OUTPUT') == '1',
                     help="check the server's own answers against the output shapes")
@@ -491,6 +493,19 @@ def main():
         threading.Thread(target=httpd.shutdown, daemon=True).start()
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+
+    if args.owner_pid:
+        def watch_owner():
+            while True:
+                time.sleep(1)
+                try:
+                    os.kill(args.owner_pid, 0)
+                except ProcessLookupError:
+                    httpd.shutdown()
+                    return
+                except PermissionError:
+                    pass
+        threading.Thread(target=watch_owner, daemon=True).start()
 
     if args.port_file:
         tmp = args.port_file + '.tmp'
