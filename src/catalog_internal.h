@@ -29,6 +29,7 @@ struct gcr_bench_fit {
 	int family;
 	double ln_cores;
 	int nodes, net;               /* net: 0 one node, 1 EFA/InfiniBand, 2 TCP */
+	double ln_nodes;
 	bool v12;
 	bool nested;
 };

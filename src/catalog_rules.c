@@ -352,9 +352,17 @@ bool gcr_gchp_decomposition(int cs_res, int cores, int *nx, int *ny)
 	int best_nx = 0, best_ny = 0;
 	double best = 1e30;
 
+	int ymin, ymax;
+
 	if (cs_res <= 0 || cores <= 0 || cores % 6)
 		return false;
-	for (int y = 6; y <= cores; y += 6) {
+	/* NX = cores/NY <= cs_res/4 and NY <= 6 cs_res/4 bound the search, so
+	 * it stays short even for thousands of cores (the estimator asks this
+	 * for every node count). */
+	ymin = (4 * cores + cs_res - 1) / cs_res;
+	ymin = ymin < 6 ? 6 : (ymin + 5) / 6 * 6;
+	ymax = 6 * cs_res / 4 < cores ? 6 * cs_res / 4 : cores;
+	for (int y = ymin; y <= ymax; y += 6) {
 		int x;
 		double off;
 		if (cores % y)

@@ -31,7 +31,7 @@
 #define REF_CHEM_TS 1200.0
 #define SIGMA_OBS 0.10       /* log-scale scatter assumed for one published timing */
 #define Z90 1.645            /* the range is a 90% interval */
-#define KERNEL_D 0.20        /* distance at which a measurement's pull halves */
+#define KERNEL_D 0.15        /* distance at which a measurement's pull halves */
 #define MAX_REC 256
 #define MAX_PARAMS (P_NBASE + GCR_CATALOG_MAX_FAMILIES)
 #define MAX_RESID (2 * MAX_REC + MAX_PARAMS)
@@ -290,7 +290,10 @@ static int residuals(const struct fitctx *f, const double *x, double *r)
 	for (int k = 0; k < f->nrecs; k++) {
 		const struct gcr_benchmark *b = &cat->benchmarks[f->recs[k]];
 		const struct mcase *c = &f->cases[k];
-		double w = sqrt(b->weight) / SIGMA_OBS;
+		/* A user run counts like one published figure in the global fit
+		 * (one run must not re-shape the model for every machine); its
+		 * extra weight acts in the local correction near it. */
+		double w = sqrt(b->user && b->weight > 1 ? 1 : b->weight) / SIGMA_OBS;
 		double raw = log(86400.0 / day_seconds(&p, c)) - log(b->throughput_days_per_day);
 
 		if (b->relative) {
@@ -434,6 +437,22 @@ static bool bench_case(const struct gcr_catalog *cat, const struct gcr_benchmark
 	return c->cores > 0;
 }
 
+/* A relative group's scale: the mean of ln(predicted/measured) over its
+ * timed members (their measured values are only ratios). */
+static double group_offset(const struct gcr_catalog *cat, const char *group)
+{
+	double sum = 0;
+	int cnt = 0;
+
+	for (size_t j = 0; j < cat->nbenchmarks; j++)
+		if (cat->benchmarks[j].relative && cat->bench_fit[j].timed && cat->bench_fit[j].predicted_dd > 0 &&
+		    strcmp(cat->benchmarks[j].group, group) == 0) {
+			sum += log(cat->bench_fit[j].predicted_dd / cat->benchmarks[j].throughput_days_per_day);
+			cnt++;
+		}
+	return cnt ? sum / cnt : 0;
+}
+
 enum gcr_status gcr_estimate_calibrate(struct gcr_catalog *cat, struct gcr_error *err)
 {
 	static struct fitctx f;   /* big; calibration is not re-entrant across threads */
@@ -481,6 +500,7 @@ enum gcr_status gcr_estimate_calibrate(struct gcr_catalog *cat, struct gcr_error
 		bf->family = c.family;
 		bf->ln_cores = log((double)c.nodes * c.cores);
 		bf->nodes = c.nodes;
+		bf->ln_nodes = log(c.nodes);
 		bf->net = c.net;
 		bf->v12 = c.v12;
 		bf->nested = nested;
@@ -544,21 +564,9 @@ enum gcr_status gcr_estimate_calibrate(struct gcr_catalog *cat, struct gcr_error
 		if (bf->timed)
 			bf->residual = log(b->throughput_days_per_day / bf->predicted_dd);
 	}
-	for (size_t i = 0; i < cat->nbenchmarks; i++) {
-		const struct gcr_benchmark *b = &cat->benchmarks[i];
-		double sum = 0;
-		int cnt = 0;
-		if (!b->relative || !cat->bench_fit[i].timed)
-			continue;
-		for (size_t j = 0; j < cat->nbenchmarks; j++)
-			if (cat->benchmarks[j].relative && cat->bench_fit[j].timed &&
-			    strcmp(cat->benchmarks[j].group, b->group) == 0) {
-				sum += log(cat->benchmarks[j].throughput_days_per_day / cat->bench_fit[j].predicted_dd);
-				cnt++;
-			}
-		cat->bench_fit[i].residual = log(b->throughput_days_per_day / cat->bench_fit[i].predicted_dd) -
-					     sum / cnt;
-	}
+	for (size_t i = 0; i < cat->nbenchmarks; i++)
+		if (cat->benchmarks[i].relative && cat->bench_fit[i].timed)
+			cat->bench_fit[i].residual += group_offset(cat, cat->benchmarks[i].group);
 	for (int k = 0; k < f.nrecs; k++) {
 		const struct gcr_benchmark *b = &cat->benchmarks[f.recs[k]];
 		double res = cat->bench_fit[f.recs[k]].residual;
@@ -621,8 +629,10 @@ static void prepare_nearby(const struct gcr_catalog *cat, const struct query *q,
 		const struct gcr_benchmark *b = &cat->benchmarks[i];
 		const struct gcr_bench_fit *bf = &cat->bench_fit[i];
 		double d2;
+		/* Published figures for disputed hardware only widen the range;
+		 * the user's own runs on it calibrate it like any other. */
 		if (b->use != GCR_BENCH_FIT || !bf->timed || !bf->placed || b->model != q->model ||
-		    cat->families[bf->family].disputed)
+		    (cat->families[bf->family].disputed && !b->user))
 			continue;
 		d2 = sq(0.10 * (q->ln_wg - bf->ln_work_grid));
 		if (strcmp(b->simulation, q->sim) != 0)
@@ -657,8 +667,8 @@ static void near_records(const struct gcr_catalog *cat, const struct nearby *nb,
 	const struct gcr_cpu_family *fam = &cat->families[family];
 	/* A disputed family's spread is in its range multipliers (judge), so
 	 * it is not counted again here. */
-	double fam_other = cat->family_has_data[family] || fam->disputed ? 0.10 :
-		(fam->speed_prior_sd > 0.10 ? fam->speed_prior_sd : 0.10);
+	double fam_other = cat->family_has_data[family] || fam->disputed ? 0.15 :
+		(fam->speed_prior_sd > 0.15 ? fam->speed_prior_sd : 0.15);
 	double ln_nodes = log(nodes);
 
 	out->near_user = 0;
@@ -670,7 +680,7 @@ static void near_records(const struct gcr_catalog *cat, const struct nearby *nb,
 			d2 += fam_other * fam_other;
 		d2 += sq(0.12 * (ln_cores - bf->ln_cores));
 		if (nodes != bf->nodes)
-			d2 += sq(0.10 * (ln_nodes - log(bf->nodes)));
+			d2 += sq(0.10 * (ln_nodes - bf->ln_nodes));
 		if (nodes > 1 && net != bf->net)
 			d2 += sq(0.15);
 		if (d2 < dmin2)
@@ -957,23 +967,18 @@ static int cmp_wall_then_cost(const void *a, const void *b, void *arg)
 	return cx < cy ? -1 : cx > cy;
 }
 
-static void recommend(struct gcr_estimate_result *res, struct gcr_estimate_pick *pick, bool spot)
+/* Cheapest, fastest and the Pareto front of one pricing mode.  pick->pareto
+ * holds the n eligible options sorted by wall time on entry. */
+static void pareto_front(struct gcr_estimate_result *res, struct gcr_estimate_pick *pick, size_t n,
+			 bool spot)
 {
-	void *arg[2] = { res, &spot };
-	size_t n = 0, kept = 0;
+	size_t kept = 0;
 	double best = DBL_MAX;
 
 	pick->cheapest = pick->fastest = -1;
-	for (size_t i = 0; i < res->noptions; i++) {
-		const struct gcr_estimate_option *o = &res->options[i];
-		if (o->offered && o->memory_fit != GCR_FIT_NO && !o->disputed)
-			pick->pareto[n++] = (int)i;
-	}
-	if (n == 0) {
-		pick->npareto = 0;
+	pick->npareto = 0;
+	if (n == 0)
 		return;
-	}
-	qsort_r(pick->pareto, n, sizeof pick->pareto[0], cmp_wall_then_cost, arg);
 	pick->fastest = pick->pareto[0];
 	for (size_t k = 0; k < n; k++) {
 		const struct gcr_estimate_option *o = &res->options[pick->pareto[k]];
@@ -985,6 +990,26 @@ static void recommend(struct gcr_estimate_result *res, struct gcr_estimate_pick 
 	}
 	pick->npareto = kept;
 	pick->cheapest = pick->pareto[kept - 1];
+}
+
+/* Only offered options that fit and are not disputed are recommended.  One
+ * sort by wall time serves both pricing modes (wall time does not depend
+ * on the price; ties fall back to on-demand cost). */
+static void recommend_all(struct gcr_estimate_result *res)
+{
+	bool spot = false;
+	void *arg[2] = { res, &spot };
+	size_t n = 0;
+
+	for (size_t i = 0; i < res->noptions; i++) {
+		const struct gcr_estimate_option *o = &res->options[i];
+		if (o->offered && o->memory_fit != GCR_FIT_NO && !o->disputed)
+			res->ondemand.pareto[n++] = (int)i;
+	}
+	qsort_r(res->ondemand.pareto, n, sizeof res->ondemand.pareto[0], cmp_wall_then_cost, arg);
+	memcpy(res->spot_pick.pareto, res->ondemand.pareto, n * sizeof res->ondemand.pareto[0]);
+	pareto_front(res, &res->ondemand, n, false);
+	pareto_front(res, &res->spot_pick, n, true);
 }
 
 static bool listed(const char *const *types, size_t n, const char *id)
@@ -1180,8 +1205,7 @@ enum gcr_status gcr_estimate(const struct gcr_catalog *cat, const struct gcr_spe
 		return gcr_error_set(err, GCR_ERR_INVALID,
 				     _("no instance type can run this spec in %s (check --instance, "
 				       "--nodes and --cores-per-node)"), region);
-	recommend(res, &res->ondemand, false);
-	recommend(res, &res->spot_pick, true);
+	recommend_all(res);
 	return GCR_OK;
 }
 
@@ -1208,8 +1232,7 @@ void gcr_estimate_sort_by_cost(struct gcr_estimate_result *res)
 	bool spot = res->spot;
 
 	qsort_r(res->options, res->noptions, sizeof res->options[0], cmp_cost, &spot);
-	recommend(res, &res->ondemand, false);
-	recommend(res, &res->spot_pick, true);
+	recommend_all(res);
 }
 
 const char *gcr_estimate_note_text(const struct gcr_estimate_note *n,
@@ -1303,17 +1326,8 @@ bool gcr_estimate_check_benchmark(const struct gcr_catalog *cat, size_t i,
 		return false;
 	judge(cat, &x, &c, &v);
 	out->measured = b->throughput_days_per_day;
-	if (b->relative && out->measured > 0) {
-		double sum = 0;
-		int cnt = 0;
-		for (size_t j = 0; j < cat->nbenchmarks; j++)
-			if (cat->benchmarks[j].relative && cat->bench_fit[j].timed &&
-			    strcmp(cat->benchmarks[j].group, b->group) == 0) {
-				sum += log(cat->bench_fit[j].predicted_dd / cat->benchmarks[j].throughput_days_per_day);
-				cnt++;
-			}
-		out->measured *= exp(sum / cnt);
-	}
+	if (b->relative && out->measured > 0)
+		out->measured *= exp(group_offset(cat, b->group));
 	out->predicted = 86400.0 / v.day_s;
 	out->low = out->predicted / v.high_mult;
 	out->high = out->predicted / v.low_mult;

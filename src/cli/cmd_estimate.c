@@ -308,6 +308,8 @@ static int estimate_exec(const struct cli_context *ctx, int argc, char **argv)
 	struct gcr_error err;
 	struct gcr_spec spec;
 	bool json = false, all = false, calibration = false, sweep;
+	char file_type[GCR_ID_MAX];
+	const char *one_type[1];
 	int c, status = 0;
 
 	gcr_spec_flags_init(&flags);
@@ -350,20 +352,28 @@ static int estimate_exec(const struct cli_context *ctx, int argc, char **argv)
 		goto out;
 	}
 	sweep = spec.nodes <= 0;   /* neither file nor flag fixed the node count */
+	/* The types to estimate go in the request; a type not offered in the
+	 * region is shown as such rather than refused. */
+	snprintf(file_type, sizeof file_type, "%s", spec.instance_type);
+	spec.instance_type[0] = '\0';
 	gcr_spec_apply_defaults(&spec, cat);
 	if (gcr_spec_validate(&spec, cat, &err) != GCR_OK) {
 		status = cli_fail(ctx, &err);
 		goto out;
 	}
 	memset(&req, 0, sizeof req);
-	req.instance_types = flags.ninstances ? flags.instances : NULL;
-	req.ninstance_types = flags.ninstances;
+	if (flags.ninstances) {
+		req.instance_types = flags.instances;
+		req.ninstance_types = flags.ninstances;
+	} else if (*file_type) {
+		one_type[0] = file_type;
+		req.instance_types = one_type;
+		req.ninstance_types = 1;
+	}
 	if (spec.model == GCR_MODEL_GCHP && sweep) {
 		req.nodes_min = 1;
 		req.nodes_max = GCR_ESTIMATE_MAX_NODES;
 	}
-	if (!flags.ninstances && !flags.spec_file)
-		spec.instance_type[0] = '\0';
 	if (gcr_estimate(cat, &spec, &req, &res, &err) != GCR_OK) {
 		status = cli_fail(ctx, &err);
 		goto out;
