@@ -15,9 +15,11 @@ extern const struct cli_command cli_cmd_cluster;
 extern const struct cli_command cli_cmd_whoami;
 extern const struct cli_command cli_cmd_prices;
 extern const struct cli_command cli_cmd_setup;
+extern const struct cli_command cli_cmd_estimate;
 
 /* Keep in the order --help should list them. */
 const struct cli_command *const cli_commands[] = {
+	&cli_cmd_estimate,
 	&cli_cmd_setup,
 	&cli_cmd_whoami,
 	&cli_cmd_prices,
