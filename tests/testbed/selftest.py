@@ -268,6 +268,9 @@ def test_validation():
     st, hd, data = raw('POST', '/', b'Action=DescribeSpotPriceHistory&Version=2016-11-15&MaxResults=abc', qh,
                        service='ec2')
     ok(st == 400 and xml_code(data) == 'InvalidParameterValue', 'EC2 non-number: InvalidParameterValue', (st, data))
+    st, hd, data = raw('POST', '/', b'Action=NoSuchAction&Version=2016-11-15', qh, service='ec2')
+    ok(st == 400 and b'<Response><Errors>' in data and xml_code(data) == 'InvalidAction',
+       'EC2 unknown action: InvalidAction in the EC2 error shape', (st, data))
     st, hd, data = raw('POST', '/', b'Action=AssumeRole&Version=2011-06-15&RoleSessionName=x', qh, service='sts')
     ok(st == 400 and xml_code(data) == 'ValidationError' and b'RoleArn' in data, 'STS missing RoleArn: ValidationError',
        (st, data))

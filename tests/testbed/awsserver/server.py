@@ -96,8 +96,10 @@ class Router:
                                status=400)
             action = params.get('Action')
             if action not in svc.ops:
-                raise AwsError('InvalidAction', 'The action %s is not valid for this web service.' % action,
+                err = AwsError('InvalidAction', 'The action %s is not valid for this web service.' % action,
                                status=400)
+                err.service = svc        # answer in that service's error shape
+                raise err
             return svc, svc.ops[action], params
         qd = urllib.parse.parse_qs(query, keep_blank_values=True)
         allowed = None
@@ -254,6 +256,9 @@ class Handler(BaseHTTPRequestHandler):
                        truncate=rule is not None and rule.kind == 'truncate')
         except AwsError as e:
             entry['status'], entry['code'] = e.status, e.code
+            if svc is None and getattr(e, 'service', None) is not None:
+                svc, protocol = e.service, e.service.protocol
+                entry['service'] = svc.name
             self._send_error(svc, protocol, e, request_id)
         except Exception as e:          # a bug in the server: say so loudly
             traceback.print_exc()
