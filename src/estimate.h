@@ -182,7 +182,7 @@ struct gcr_model_params {
 	double met_read_s_per_gb;      /* met reading, seconds per GB */
 	double v12_compute, v12_input; /* GEOS-Chem 12.x cost relative to 14.x */
 	double gchp_compute_factor;    /* GCHP compute relative to Classic */
-	double gchp_serial;            /* GCHP non-parallel fraction of compute */
+	double gchp_halo;              /* GCHP overhead per sqrt(ranks / columns) (halo exchange) */
 	double gchp_input_s;           /* GCHP ExtData at C24 */
 	double net_efa;                /* efficiency loss per doubling of nodes, EFA/IB */
 	double net_tcp_ratio;          /* the same without EFA, relative */

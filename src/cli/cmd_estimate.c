@@ -269,7 +269,7 @@ static void print_calibration(const struct gcr_catalog *cat)
 	printf("  met read                            %10.2f s/GB\n", m->met_read_s_per_gb);
 	printf("  12.x compute / input vs 14.x        %10.3f / %.3f\n", m->v12_compute, m->v12_input);
 	printf("  GCHP compute factor                 %10.3f\n", m->gchp_compute_factor);
-	printf("  GCHP serial share                   %10.5f\n", m->gchp_serial);
+	printf("  GCHP halo overhead h                %10.3f x sqrt(ranks/columns)\n", m->gchp_halo);
 	printf("  GCHP input at C24                   %10.1f s/day\n", m->gchp_input_s);
 	printf("  network loss per node doubling      %10.4f (EFA/IB), x%.2f without\n", m->net_efa,
 	       m->net_tcp_ratio);
