@@ -11,6 +11,7 @@
 
 extern const struct cli_command cli_cmd_help;
 extern const struct cli_command cli_cmd_paths;
+extern const struct cli_command cli_cmd_export;
 extern const struct cli_command cli_cmd_cluster;
 extern const struct cli_command cli_cmd_whoami;
 extern const struct cli_command cli_cmd_prices;
@@ -20,6 +21,7 @@ extern const struct cli_command cli_cmd_estimate;
 /* Keep in the order --help should list them. */
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_estimate,
+	&cli_cmd_export,
 	&cli_cmd_setup,
 	&cli_cmd_whoami,
 	&cli_cmd_prices,
