@@ -23,7 +23,7 @@ tests_unit_check_estimate_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_estimate_LDADD = $(TEST_UNIT_LDADD)
 
 TESTS += tests/unit/check_catalog tests/unit/check_estimate tests/scripts/estimate.sh
-EXTRA_DIST += tests/scripts/estimate.sh
+EXTRA_DIST += tests/scripts/estimate.sh doc/estimator.md
 
 EXTRA_PROGRAMS += tests/bench/bench_estimate
 tests_bench_bench_estimate_SOURCES = tests/bench/bench_estimate.c

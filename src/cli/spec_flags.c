@@ -101,9 +101,11 @@ enum gcr_status gcr_spec_flags_apply(const struct gcr_spec_flags *f, const struc
 			spec->option[0] = '\0';  /* the new simulation's default */
 	}
 	if (f->option) {
-		const struct gcr_simulation *sim = gcr_catalog_find_simulation(cat, spec->simulation);
+		/* Without --sim the default simulation (full chemistry) applies. */
+		const char *simid = *spec->simulation ? spec->simulation : "fullchem";
+		const struct gcr_simulation *sim = gcr_catalog_find_simulation(cat, simid);
 		struct gcr_spec s = any;
-		copy_id(s.simulation, spec->simulation);
+		copy_id(s.simulation, simid);
 		if (!sim)
 			return gcr_error_set(err, GCR_ERR_USAGE, _("--option: choose --sim first"));
 		if (!gcr_simulation_find_option(sim, f->option))

@@ -32,6 +32,10 @@ expect_status 2 "Hg in GCHP" "$GCRUNNER" estimate --model gchp --sim Hg
 expect_status 2 "bad date" "$GCRUNNER" estimate --start 2019-02-30
 expect_status 2 "unknown instance type" "$GCRUNNER" estimate --instance t2.micro
 expect_status 2 "--days with --end" "$GCRUNNER" estimate --days 3 --end 2019-08-01
+expect_status 0 "--option without --sim (full chemistry's)" "$GCRUNNER" estimate --option benchmark --instance c5.9xlarge
+expect_match "$out" "benchmark" "the option is used"
+expect_status 2 "an option of another simulation" "$GCRUNNER" estimate --sim POPs --option CH4
+expect_match "$err" "BaP, PHE, PYR" "the simulation's options are listed"
 expect_status 2 "unknown option" "$GCRUNNER" estimate --frobnicate
 expect_status 2 "stray argument" "$GCRUNNER" estimate fullchem
 
