@@ -14,6 +14,7 @@
 #include "bundle/pcluster.h"
 #include "bundle/yaml_out.h"
 #include "i18n.h"
+#include "yamlread.h"
 
 #define NAME_MAX_LEN 25   /* queue and compute-resource names */
 
@@ -300,7 +301,7 @@ char *gcr_pcluster_yaml(const struct gcr_pcluster_config *c, size_t *len,
 /* ---- validation: read back with libyaml, check the local rules ---- */
 
 struct check {
-	yaml_document_t *doc;
+	struct gcr_yread *y;
 	struct gcr_error *err;
 	bool failed;
 };
@@ -322,29 +323,17 @@ static enum gcr_status fail(struct check *c, const yaml_node_t *node, const char
 	if (node)
 		return gcr_error_set(c->err, GCR_ERR_INVALID,
 				     _("cluster configuration, line %zu: %s: %s"),
-				     node->start_mark.line + 1, path, what);
+				     (size_t)gcr_yread_line(node), path, what);
 	return gcr_error_set(c->err, GCR_ERR_INVALID, _("cluster configuration: %s: %s"),
 			     path, what);
 }
 
 static yaml_node_t *get(struct check *c, yaml_node_t *map, const char *key)
 {
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-		if (k && k->type == YAML_SCALAR_NODE &&
-		    strcmp((const char *)k->data.scalar.value, key) == 0)
-			return yaml_document_get_node(c->doc, p->value);
-	}
-	return NULL;
+	return gcr_yread_get(c->y, map, key);
 }
 
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
+#define scalar gcr_yread_text
 
 /* A required mapping under map. */
 static yaml_node_t *need_map(struct check *c, yaml_node_t *map, const char *key,
@@ -445,7 +434,7 @@ static void check_subnets(struct check *c, yaml_node_t *seq, const char *path)
 	}
 	for (yaml_node_item_t *it = seq->data.sequence.items.start;
 	     it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *n = yaml_document_get_node(c->doc, *it);
+		yaml_node_t *n = gcr_yread_node(c->y, *it);
 		if (!gcr_pcluster_subnet_id_valid(scalar(n)))
 			fail(c, n, path, _("'%s' is not a subnet id"), scalar(n) ? scalar(n) : "");
 	}
@@ -486,7 +475,7 @@ static void check_queue(struct check *c, yaml_node_t *q, const char *path)
 	}
 	for (yaml_node_item_t *it = crs->data.sequence.items.start;
 	     it < crs->data.sequence.items.top; it++, i++) {
-		yaml_node_t *cr = yaml_document_get_node(c->doc, *it);
+		yaml_node_t *cr = gcr_yread_node(c->y, *it);
 		snprintf(sub, sizeof sub, "%s.ComputeResources[%zu]", path, i);
 		if (!cr || cr->type != YAML_MAPPING_NODE)
 			fail(c, cr, sub, _("must be a mapping"));
@@ -547,7 +536,7 @@ static void check_storage(struct check *c, yaml_node_t *seq)
 	}
 	for (yaml_node_item_t *it = seq->data.sequence.items.start;
 	     it < seq->data.sequence.items.top; it++, i++) {
-		yaml_node_t *s = yaml_document_get_node(c->doc, *it);
+		yaml_node_t *s = gcr_yread_node(c->y, *it);
 		const char *name, *type, *dir;
 
 		snprintf(path, sizeof path, "SharedStorage[%zu]", i);
@@ -582,34 +571,28 @@ enum gcr_status gcr_pcluster_validate(const char *yaml, size_t len, struct gcr_e
 		"DeploymentSettings", "LoginNodes", "DirectoryService", "AdditionalResources",
 		"DevSettings", NULL,
 	};
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	struct check c = { &doc, err, false };
+	struct gcr_yread y;
+	struct check c = { &y, err, false };
 	yaml_node_t *root, *image, *head, *sched, *net, *queues, *storage;
 	const char *os, *sub, *key, *scheduler;
 	size_t i = 0;
 	char path[64];
 
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		enum gcr_status st = gcr_error_set(err, GCR_ERR_INVALID,
-						   _("cluster configuration, line %zu: not YAML: %s"),
-						   parser.problem_mark.line + 1,
-						   parser.problem ? parser.problem : "?");
-		yaml_parser_delete(&parser);
-		return st;
+	if (gcr_yread_parse(&y, _("cluster configuration"), yaml, len, err) != GCR_OK) {
+		gcr_yread_free(&y);
+		return GCR_ERR_INVALID;
 	}
-	root = yaml_document_get_root_node(&doc);
+	root = gcr_yread_root(&y);
 	if (!root || root->type != YAML_MAPPING_NODE) {
 		fail(&c, root, "(top)", _("the configuration must be a mapping"));
 		goto out;
 	}
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
 	     p < root->data.mapping.pairs.top; p++) {
-		const char *k = scalar(yaml_document_get_node(&doc, p->key));
+		yaml_node_t *key_node = gcr_yread_node(&y, p->key);
+		const char *k = scalar(key_node);
 		if (!k || !in_list(k, top_keys))
-			fail(&c, yaml_document_get_node(&doc, p->key), "(top)",
+			fail(&c, key_node, "(top)",
 			     _("unknown key %s"), k ? k : "?");
 	}
 	need_str(&c, root, "Region", "(top)");
@@ -642,7 +625,7 @@ enum gcr_status gcr_pcluster_validate(const char *yaml, size_t len, struct gcr_e
 	} else if (queues) {
 		for (yaml_node_item_t *it = queues->data.sequence.items.start;
 		     it < queues->data.sequence.items.top; it++, i++) {
-			yaml_node_t *q = yaml_document_get_node(&doc, *it);
+			yaml_node_t *q = gcr_yread_node(&y, *it);
 			snprintf(path, sizeof path, "Scheduling.SlurmQueues[%zu]", i);
 			if (!q || q->type != YAML_MAPPING_NODE)
 				fail(&c, q, path, _("must be a mapping"));
@@ -654,7 +637,6 @@ enum gcr_status gcr_pcluster_validate(const char *yaml, size_t len, struct gcr_e
 	if (storage)
 		check_storage(&c, storage);
 out:
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	gcr_yread_free(&y);
 	return c.failed ? GCR_ERR_INVALID : GCR_OK;
 }

@@ -13,11 +13,10 @@
 #include <strings.h>
 #include <time.h>
 
-#include <yaml.h>
-
 #include "bundle/bundle_internal.h"
 #include "i18n.h"
 #include "paths.h"
+#include "yamlread.h"
 
 struct ll_grid {
 	const char *id;         /* spec id */
@@ -428,20 +427,6 @@ size_t gcr_rundir_default_collections(const struct gcr_rundir *r,
 
 /* ---- species lists from data/templates/species.yaml ---- */
 
-static yaml_node_t *map_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
-{
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
-	     p < map->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(doc, p->key);
-		if (k && k->type == YAML_SCALAR_NODE &&
-		    strcmp((const char *)k->data.scalar.value, key) == 0)
-			return yaml_document_get_node(doc, p->value);
-	}
-	return NULL;
-}
-
 static char *substitute(const char *name, const char *pop)
 {
 	const char *at = strstr(name, "{POP}");
@@ -462,41 +447,30 @@ enum gcr_status gcr_rundir_species(const struct gcr_rundir *r, char ***out,
 				   size_t *n, struct gcr_error *err)
 {
 	char *path = gcr_path(GCR_DIR_DATA, "templates/species.yaml");
-	char *text = NULL;
-	size_t len = 0;
-	yaml_parser_t parser;
-	yaml_document_t doc;
+	struct gcr_yread y;
 	yaml_node_t *list;
 	enum gcr_status st;
-	char **items = NULL;
+	char **items;
 	size_t count = 0;
 
 	*out = NULL;
 	*n = 0;
 	if (!path)
 		return gcr_error_set(err, GCR_ERR_IO, _("cannot find the data directory"));
-	st = gcr_read_file(path, &text, &len, err);
+	st = gcr_yread_file(&y, path, err);
 	if (st != GCR_OK) {
+		gcr_yread_free(&y);
 		free(path);
 		return st;
 	}
-	yaml_parser_initialize(&parser);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		st = gcr_error_set(err, GCR_ERR_INVALID, _("%s: line %zu: %s"), path,
-				   parser.problem_mark.line + 1,
-				   parser.problem ? parser.problem : "YAML error");
-		yaml_parser_delete(&parser);
-		free(text);
-		free(path);
-		return st;
-	}
-	list = map_get(&doc, map_get(&doc, yaml_document_get_root_node(&doc),
-				     "transported_species"), r->sim);
-	if (!list || list->type != YAML_SEQUENCE_NODE) {
+	list = gcr_yread_get(&y, gcr_yread_get(&y, gcr_yread_root(&y), "transported_species"),
+			     r->sim);
+	if (!gcr_yread_is_seq(list)) {
 		st = gcr_error_set(err, GCR_ERR_INVALID, _("%s has no species list for %s"),
 				   path, r->sim);
-		goto out;
+		gcr_yread_free(&y);
+		free(path);
+		return st;
 	}
 	items = calloc((size_t)(list->data.sequence.items.top - list->data.sequence.items.start) + 1,
 		       sizeof *items);
@@ -504,14 +478,10 @@ enum gcr_status gcr_rundir_species(const struct gcr_rundir *r, char ***out,
 		abort();
 	for (yaml_node_item_t *it = list->data.sequence.items.start;
 	     it < list->data.sequence.items.top; it++) {
-		yaml_node_t *item = yaml_document_get_node(&doc, *it);
-		const char *name;
-		if (!item || item->type != YAML_SCALAR_NODE)
-			continue;
-		name = (const char *)item->data.scalar.value;
+		const char *name = gcr_yread_text(gcr_yread_node(&y, *it));
 		/* A single-species carbon run keeps only that species
 		 * (run/shared/singleCarbonSpecies.sh). */
-		if (r->carbon_species && strcmp(name, r->carbon_species) != 0)
+		if (!name || (r->carbon_species && strcmp(name, r->carbon_species) != 0))
 			continue;
 		items[count] = substitute(name, r->option);
 		if (!items[count])
@@ -520,11 +490,7 @@ enum gcr_status gcr_rundir_species(const struct gcr_rundir *r, char ***out,
 	}
 	*out = items;
 	*n = count;
-	st = GCR_OK;
-out:
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
-	free(text);
+	gcr_yread_free(&y);
 	free(path);
-	return st;
+	return GCR_OK;
 }
