@@ -36,7 +36,7 @@ const struct cli_command cli_cmd_export = {
 		      "                       in the configuration file)\n"
 		      "      --key-name NAME  ParallelCluster EC2 key pair (default: pcluster.key_name)\n"
 		      "      --output-uri URI s3://... where the run script copies results\n"
-		      "  -h, --help           show this help\n"),
+		      "  -h, --help           show this help\n\n"),
 	.exec = export_exec,
 };
 
