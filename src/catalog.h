@@ -268,6 +268,10 @@ struct gcr_measurement {
 	char version[GCR_ID_MAX];      /* GEOS-Chem version, "" = the catalog's */
 };
 
+/* True when label (a catalog label, English) is one of the msgids in
+ * src/catalog_strings.c, i.e. translatable. */
+bool gcr_catalog_label_listed(const char *label);
+
 /* ---- Loading ------------------------------------------------------------ */
 
 /* Reads the catalogs from datadir (NULL = gcr_dir(GCR_DIR_DATA)), the live

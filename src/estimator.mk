@@ -3,7 +3,7 @@ libgcrengine_a_SOURCES += \
 	src/spec.c src/spec.h \
 	src/yamlread.c src/yamlread.h \
 	src/catalog.c src/catalog.h src/catalog_internal.h \
-	src/catalog_rules.c src/catalog_prices.c \
+	src/catalog_rules.c src/catalog_prices.c src/catalog_strings.c \
 	src/measure.c \
 	src/estimate.c src/estimate.h \
 	src/cli/spec_flags.c src/cli/spec_flags.h \

@@ -638,6 +638,29 @@ START_TEST(measurements_file)
 }
 END_TEST
 
+START_TEST(every_label_is_translatable)
+{
+	for (size_t i = 0; i < gcr_catalog_nsimulations(cat); i++) {
+		const struct gcr_simulation *sim = gcr_catalog_simulation(cat, i);
+		ck_assert_msg(gcr_catalog_label_listed(sim->label), "add N_(\"%s\") to catalog_strings.c", sim->label);
+		for (size_t k = 0; k < sim->noptions; k++)
+			ck_assert_msg(gcr_catalog_label_listed(sim->options[k].label), "%s", sim->options[k].label);
+	}
+	for (size_t i = 0; i < gcr_catalog_nmets(cat); i++)
+		ck_assert_msg(gcr_catalog_label_listed(gcr_catalog_met(cat, i)->label), "%s", gcr_catalog_met(cat, i)->label);
+	for (size_t i = 0; i < gcr_catalog_ngrids(cat); i++) {
+		const struct gcr_grid *g = gcr_catalog_grid(cat, i);
+		ck_assert_msg(gcr_catalog_label_listed(g->label), "%s", g->label);
+		for (size_t k = 0; k < g->ndomains; k++)
+			ck_assert_msg(gcr_catalog_label_listed(g->domains[k].label), "%s", g->domains[k].label);
+	}
+	for (size_t i = 0; i < gcr_catalog_nfamilies(cat); i++)
+		ck_assert_msg(gcr_catalog_label_listed(gcr_catalog_family(cat, i)->label), "%s",
+			      gcr_catalog_family(cat, i)->label);
+	ck_assert(!gcr_catalog_label_listed("Not a label"));
+}
+END_TEST
+
 static Suite *catalog_suite(void)
 {
 	Suite *s = suite_create("catalog");
@@ -658,6 +681,7 @@ static Suite *catalog_suite(void)
 	tcase_add_test(tc, live_prices_and_cache_file);
 	tcase_add_test(tc, spec_flags_apply_and_errors);
 	tcase_add_test(tc, measurements_file);
+	tcase_add_test(tc, every_label_is_translatable);
 	suite_add_tcase(s, tc);
 	return s;
 }
