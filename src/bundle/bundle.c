@@ -15,6 +15,8 @@
 #include "bundle/bundle_internal.h"
 #include "bundle/gchp.h"
 #include "bundle/pcluster.h"
+#include "catalog.h"
+#include "estimate.h"
 #include "i18n.h"
 #include "paths.h"
 
@@ -191,6 +193,30 @@ static char *manifest(const struct gcr_bundle *b, const struct gcr_rundir *r,
 	}
 	gcr_bundle_append(&m, _("\nInput data root (GC_DATA_ROOT): %s\n"), r->data_root);
 	return m;
+}
+
+void gcr_bundle_options_from_catalog(struct gcr_bundle_options *opts,
+				     const struct gcr_spec *spec,
+				     const struct gcr_catalog *cat)
+{
+	const struct gcr_instance_type *it;
+	struct gcr_estimate_result est;
+	struct gcr_error err;
+
+	if (!cat || !*spec->instance_type)
+		return;
+	it = gcr_catalog_find_instance(cat, spec->instance_type);
+	if (!it)
+		return;
+	opts->physical_cores = it->cores;
+	opts->vcpus = it->vcpus;
+	opts->efa = it->efa;
+	opts->arch = gcr_arch_id(it->arch);
+	/* The input volume sizes FSx; without an estimate it stays 1200 GiB. */
+	gcr_estimate_result_init(&est);
+	if (gcr_estimate(cat, spec, NULL, &est, &err) == GCR_OK)
+		opts->input_volume_gb = est.input_data_gib * 1.073741824;
+	gcr_estimate_result_free(&est);
 }
 
 enum gcr_status gcr_bundle_build(const struct gcr_spec *spec,

@@ -79,6 +79,16 @@ struct gcr_bundle_options {
 	const char *gc_install_dir;  /* where GEOS-Chem's run/ scripts are; NULL = $GC_SRC */
 };
 
+struct gcr_catalog;
+
+/* Fills the instance facts (cores, vCPUs, EFA, architecture) from the
+ * catalog and the input data volume from the estimator, for the spec's
+ * instance type; leaves them when the type is unknown or not chosen.  The
+ * submit path and `gcrunner export` both use it. */
+void gcr_bundle_options_from_catalog(struct gcr_bundle_options *opts,
+				     const struct gcr_spec *spec,
+				     const struct gcr_catalog *cat);
+
 /* Builds the bundle for a spec that gcr_spec_validate accepted (defaults
  * applied).  Returns GCR_ERR_INVALID for choices a bundle cannot express
  * (e.g. an unknown HISTORY collection).  Caller frees *out. */

@@ -17,7 +17,6 @@
 #include "catalog.h"
 #include "cli/cli.h"
 #include "cli/spec_flags.h"
-#include "estimate.h"
 #include "i18n.h"
 #include "paths.h"
 #include "settings.h"
@@ -110,7 +109,6 @@ static int export_exec(const struct cli_context *ctx, int argc, char **argv)
 	struct gcr_settings *cfg = NULL;
 	struct gcr_bundle *bundle = NULL;
 	struct gcr_bundle_options opts = { 0 };
-	struct gcr_estimate_result est;
 	struct gcr_spec spec;
 	struct gcr_error err = { 0 };
 	const char *subnet = NULL, *key = NULL, *output_uri = NULL, *dir;
@@ -119,7 +117,6 @@ static int export_exec(const struct cli_context *ctx, int argc, char **argv)
 	int c, status = 0;
 
 	gcr_spec_flags_init(&flags);
-	gcr_estimate_result_init(&est);
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
@@ -209,19 +206,7 @@ static int export_exec(const struct cli_context *ctx, int argc, char **argv)
 		run_scripts = gcr_strdup_printf("%s/run", setting(cfg, "slurm.geoschem_dir"));
 		opts.gc_install_dir = run_scripts;
 	}
-	if (*spec.instance_type) {
-		const struct gcr_instance_type *it = gcr_catalog_find_instance(cat, spec.instance_type);
-		if (it) {
-			opts.physical_cores = it->cores;
-			opts.vcpus = it->vcpus;
-			opts.efa = it->efa;
-			opts.arch = gcr_arch_id(it->arch);
-		}
-		/* The input volume sizes FSx; without an estimate it stays 1200 GiB. */
-		if (gcr_estimate(cat, &spec, NULL, &est, &err) == GCR_OK)
-			opts.input_volume_gb = est.input_data_gib * 1.073741824;
-		gcr_error_clear(&err);
-	}
+	gcr_bundle_options_from_catalog(&opts, &spec, cat);
 
 	if (gcr_bundle_build(&spec, &opts, &bundle, &err) != GCR_OK) {
 		gcr_error_prefix(&err, _("cannot make the bundle"));
@@ -255,6 +240,5 @@ out:
 		gcr_settings_free(cfg);
 	if (cat)
 		gcr_catalog_free(cat);
-	gcr_estimate_result_free(&est);
 	return status;
 }
