@@ -32,3 +32,9 @@ libgcrengine_a_SOURCES += \
 	src/slurm/transport_ssm.c src/slurm/transport_ssm.h
 TESTS += tests/scripts/slurm-cluster.sh
 EXTRA_DIST += tests/scripts/slurm-cluster.sh
+
+EXTRA_PROGRAMS += tests/bench/bench_slurm
+tests_bench_bench_slurm_SOURCES = tests/bench/bench_slurm.c
+tests_bench_bench_slurm_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_bench_bench_slurm_LDADD = libgcrengine.a $(ENGINE_LIBS)
+BENCH_BINS += tests/bench/bench_slurm

@@ -261,14 +261,19 @@ void gcr_slurm_job_list_free(struct gcr_slurm_job_list *list)
 	list->count = 0;
 }
 
-static struct gcr_slurm_job *list_add(struct gcr_slurm_job_list *l)
+static struct gcr_slurm_job *list_add(struct gcr_slurm_job_list *l, size_t *cap)
 {
-	struct gcr_slurm_job *grown = realloc(l->jobs, (l->count + 1) * sizeof *grown);
 	struct gcr_slurm_job *j;
 
-	if (!grown)
-		return NULL;
-	l->jobs = grown;
+	if (l->count == *cap) {
+		/* Doubling: a busy cluster's squeue has tens of thousands of jobs. */
+		size_t want = *cap ? *cap * 2 : 16;
+		struct gcr_slurm_job *grown = realloc(l->jobs, want * sizeof *grown);
+		if (!grown)
+			return NULL;
+		l->jobs = grown;
+		*cap = want;
+	}
 	j = &l->jobs[l->count++];
 	memset(j, 0, sizeof *j);
 	j->nodes = -1;
@@ -340,39 +345,44 @@ static void set_number(int *dst, const char *f, size_t n)
 
 /* The job for a line of n fields (need at least) whose first is the job id;
  * NULL when the line is not a job (counted in *skipped) or memory ran out. */
+/* What parsing one output builds up. */
+struct parse_state {
+	struct gcr_slurm_job_list *out;
+	size_t cap;          /* jobs allocated in out */
+	size_t skipped;
+	bool nomem;
+};
+
 static struct gcr_slurm_job *job_for_line(size_t n, size_t need, const char *id, size_t idlen,
-					  struct gcr_slurm_job_list *out, size_t *skipped,
-					  bool *nomem)
+					  struct parse_state *ps)
 {
 	char buf[GCR_SLURM_ID_MAX];
 	struct gcr_slurm_job *j;
 
 	if (n < need) {
-		(*skipped)++;
+		ps->skipped++;
 		return NULL;
 	}
 	copy_field(buf, sizeof buf, id, idlen);
 	if (!plausible_id(buf)) {
-		(*skipped)++;
+		ps->skipped++;
 		return NULL;
 	}
-	if (!(j = list_add(out))) {
-		*nomem = true;
+	if (!(j = list_add(ps->out, &ps->cap))) {
+		ps->nomem = true;
 		return NULL;
 	}
 	memcpy(j->id, buf, sizeof j->id);
 	return j;
 }
 
-typedef void (*line_fn)(const char *p, const char *end, struct gcr_slurm_job_list *out,
-			size_t *skipped, bool *nomem);
+typedef void (*line_fn)(const char *p, const char *end, struct parse_state *ps);
 
 static enum gcr_status each_line(const char *text, line_fn fn, struct gcr_slurm_job_list *out,
 				 size_t *skipped, struct gcr_error *err)
 {
 	const char *p = text ? text : "";
-	size_t skip = 0;
-	bool nomem = false;
+	struct parse_state ps = { .out = out };
 
 	memset(out, 0, sizeof *out);
 	while (*p) {
@@ -382,20 +392,19 @@ static enum gcr_status each_line(const char *text, line_fn fn, struct gcr_slurm_
 		while (e > p && e[-1] == '\r')
 			e--;
 		if (e > p)
-			fn(p, e, out, &skip, &nomem);
+			fn(p, e, &ps);
 		p = nl ? nl + 1 : end;
 	}
 	if (skipped)
-		*skipped = skip;
-	if (nomem) {
+		*skipped = ps.skipped;
+	if (ps.nomem) {
 		gcr_slurm_job_list_free(out);
 		return gcr_error_set(err, GCR_ERR_NOMEM, _("out of memory"));
 	}
 	return GCR_OK;
 }
 
-static void squeue_line(const char *p, const char *end, struct gcr_slurm_job_list *out,
-			size_t *skipped, bool *nomem)
+static void squeue_line(const char *p, const char *end, struct parse_state *ps)
 {
 	const char *f[SQUEUE_FIELDS];
 	size_t fl[SQUEUE_FIELDS];
@@ -403,7 +412,7 @@ static void squeue_line(const char *p, const char *end, struct gcr_slurm_job_lis
 	struct gcr_slurm_job *j;
 	char buf[64];
 
-	j = job_for_line(n, SQUEUE_FIELDS, f[0], fl[0], out, skipped, nomem);
+	j = job_for_line(n, SQUEUE_FIELDS, f[0], fl[0], ps);
 	if (!j)
 		return;
 	set_state(j, f[1], fl[1]);
@@ -440,8 +449,7 @@ enum gcr_status gcr_slurm_parse_squeue(const char *text, struct gcr_slurm_job_li
 	return each_line(text, squeue_line, out, skipped, err);
 }
 
-static void sacct_line(const char *p, const char *end, struct gcr_slurm_job_list *out,
-		       size_t *skipped, bool *nomem)
+static void sacct_line(const char *p, const char *end, struct parse_state *ps)
 {
 	const char *f[64];
 	size_t fl[64], n;
@@ -453,7 +461,7 @@ static void sacct_line(const char *p, const char *end, struct gcr_slurm_job_list
 	 * the id is the first field, the last five are fixed, the name is
 	 * what lies between. */
 	n = split(p, end, f, fl, sizeof f / sizeof f[0]);
-	j = job_for_line(n, SACCT_FIELDS, f[0], fl[0], out, skipped, nomem);
+	j = job_for_line(n, SACCT_FIELDS, f[0], fl[0], ps);
 	if (!j)
 		return;
 	j->from_accounting = true;
