@@ -591,6 +591,85 @@ static const char follow_script[] =
 	"[ \"$size\" -ge \"$off\" ] || off=0\n"
 	"tail -c +\"$((off + 1))\" -- \"$f\" | head -c \"$max\"\n";
 
+/* One read: the bytes of path from offset. */
+struct read_ctx {
+	char *path;
+	long long offset;
+	gcr_slurm_output_cb cb;
+	void *data;
+};
+
+static void on_read_answer(const struct gcr_run_result *r, const struct gcr_error *e, void *data)
+{
+	struct read_ctx *rc = data;
+	struct gcr_error err;
+	const char *nl;
+
+	gcr_error_clear(&err);
+	if (e->code != GCR_OK) {
+		rc->cb(NULL, 0, rc->offset, false, e, rc->data);
+	} else if (r->exit_status == 3) {
+		gcr_error_set(&err, GCR_ERR_NOT_FOUND, _("%s does not exist yet"), rc->path);
+		rc->cb(NULL, 0, rc->offset, false, &err, rc->data);
+	} else if (r->exit_status != 0 || !(nl = memchr(r->out, '\n', r->out_len))) {
+		char text[512];
+		gcr_slurm_error_text(r->err, r->err_len, text, sizeof text);
+		gcr_error_set(&err, GCR_ERR_REMOTE, _("cannot read %s: %s"), rc->path,
+			      *text ? text : _("no answer"));
+		rc->cb(NULL, 0, rc->offset, false, &err, rc->data);
+	} else {
+		long long size = strtoll(r->out, NULL, 10), offset = rc->offset;
+		const char *chunk = nl + 1;
+		size_t len = r->out_len - (size_t)(chunk - r->out);
+		bool restarted = size < offset;
+
+		if (restarted)
+			offset = 0;
+		rc->cb(chunk, len, offset + (long long)len, restarted, &err, rc->data);
+	}
+	free(rc->path);
+	free(rc);
+}
+
+enum gcr_status gcr_slurm_read_output(struct gcr_transport *t, const char *path, long long offset,
+				      size_t max, gcr_slurm_output_cb cb, void *data,
+				      struct gcr_error *err)
+{
+	char off[32], most[32];
+	const char *argv[] = { "sh", "-c", follow_script, "sh", path, off, most, NULL };
+	struct gcr_run_request run = { 0 };
+	struct read_ctx *rc;
+	enum gcr_status st;
+
+	if (!path || !*path)
+		return gcr_error_set(err, GCR_ERR_INTERNAL, _("no output file to read"));
+	if (!max)
+		max = 256 * 1024;
+	/* Leave room for the size line within what the transport returns. */
+	if (gcr_transport_max_stdout(t) && max + 64 > gcr_transport_max_stdout(t))
+		max = gcr_transport_max_stdout(t) - 64;
+	rc = calloc(1, sizeof *rc);
+	if (!rc)
+		return gcr_error_set(err, GCR_ERR_NOMEM, _("out of memory"));
+	rc->path = strdup(path);
+	rc->offset = offset > 0 ? offset : 0;
+	rc->cb = cb;
+	rc->data = data;
+	snprintf(off, sizeof off, "%lld", rc->offset);
+	snprintf(most, sizeof most, "%zu", max);
+	run.argv = argv;
+	run.max_stdout = max + 64;
+	run.timeout_ms = QUERY_TIMEOUT_MS;
+	st = gcr_transport_run(t, &run, on_read_answer, rc, NULL, err);
+	if (st != GCR_OK) {
+		free(rc->path);
+		free(rc);
+	}
+	return st;
+}
+
+/* --- following: read_output again and again on a timer --- */
+
 struct gcr_slurm_follow {
 	struct gcr_transport *t;
 	char *path;
@@ -600,8 +679,8 @@ struct gcr_slurm_follow {
 	gcr_slurm_output_cb cb;
 	void *data;
 	uv_timer_t timer;
-	bool in_flight;     /* a poll is running */
-	bool again;         /* poll_now asked during a poll */
+	bool in_flight;     /* a read is running */
+	bool again;         /* poll_now asked during a read */
 	bool stopped;
 	bool timer_closed;
 };
@@ -629,42 +708,19 @@ static void on_follow_timer_closed(uv_handle_t *h)
 	follow_maybe_free(f);
 }
 
-static void on_follow_answer(const struct gcr_run_result *r, const struct gcr_error *e, void *data)
+static void on_follow_answer(const char *chunk, size_t len, long long offset, bool restarted,
+			     const struct gcr_error *err, void *data)
 {
 	struct gcr_slurm_follow *f = data;
-	struct gcr_error err;
-	const char *nl;
-	bool restarted = false;
 
 	f->in_flight = false;
 	if (f->stopped) {
 		follow_maybe_free(f);
 		return;
 	}
-	gcr_error_clear(&err);
-	if (e->code != GCR_OK) {
-		f->cb(NULL, 0, f->offset, false, e, f->data);
-	} else if (r->exit_status == 3) {
-		gcr_error_set(&err, GCR_ERR_NOT_FOUND, _("%s does not exist yet"), f->path);
-		f->cb(NULL, 0, f->offset, false, &err, f->data);
-	} else if (r->exit_status != 0 || !(nl = memchr(r->out, '\n', r->out_len))) {
-		char text[512];
-		gcr_slurm_error_text(r->err, r->err_len, text, sizeof text);
-		gcr_error_set(&err, GCR_ERR_REMOTE, _("cannot read %s: %s"), f->path,
-			      *text ? text : _("no answer"));
-		f->cb(NULL, 0, f->offset, false, &err, f->data);
-	} else {
-		long long size = strtoll(r->out, NULL, 10);
-		const char *chunk = nl + 1;
-		size_t len = r->out_len - (size_t)(chunk - r->out);
-
-		if (size < f->offset) {
-			restarted = true;
-			f->offset = 0;
-		}
-		f->offset += (long long)len;
-		f->cb(chunk, len, f->offset, restarted, &err, f->data);
-	}
+	if (err->code == GCR_OK)
+		f->offset = offset;
+	f->cb(chunk, len, f->offset, restarted, err, f->data);
 	/* The callback may have stopped us. */
 	if (f->stopped) {
 		follow_maybe_free(f);
@@ -680,20 +736,13 @@ static void on_follow_answer(const struct gcr_run_result *r, const struct gcr_er
 
 static void follow_poll(struct gcr_slurm_follow *f)
 {
-	char off[32], max[32];
-	const char *argv[] = { "sh", "-c", follow_script, "sh", f->path, off, max, NULL };
-	struct gcr_run_request run = { 0 };
 	struct gcr_error err;
 
 	if (f->stopped || f->in_flight)
 		return;
-	snprintf(off, sizeof off, "%lld", f->offset);
-	snprintf(max, sizeof max, "%zu", f->max_chunk);
-	run.argv = argv;
-	run.max_stdout = f->max_chunk + 64;
-	run.timeout_ms = QUERY_TIMEOUT_MS;
 	f->in_flight = true;
-	if (gcr_transport_run(f->t, &run, on_follow_answer, f, NULL, &err) != GCR_OK) {
+	if (gcr_slurm_read_output(f->t, f->path, f->offset, f->max_chunk, on_follow_answer, f,
+				  &err) != GCR_OK) {
 		f->in_flight = false;
 		f->cb(NULL, 0, f->offset, false, &err, f->data);
 		if (!f->stopped)
@@ -718,10 +767,7 @@ enum gcr_status gcr_slurm_follow_start(struct gcr_transport *t, const char *path
 	f->path = strdup(path);
 	f->offset = offset > 0 ? offset : 0;
 	f->interval_ms = interval_ms ? interval_ms : 5000;
-	f->max_chunk = max_chunk ? max_chunk : 256 * 1024;
-	/* Leave room for the size line within what the transport returns. */
-	if (gcr_transport_max_stdout(t) && f->max_chunk + 64 > gcr_transport_max_stdout(t))
-		f->max_chunk = gcr_transport_max_stdout(t) - 64;
+	f->max_chunk = max_chunk;
 	f->cb = cb;
 	f->data = data;
 	uv_timer_init(gcr_transport_loop(t), &f->timer);

@@ -203,6 +203,13 @@ enum gcr_status gcr_slurm_cancel(struct gcr_transport *t, const char *id,
 typedef void (*gcr_slurm_output_cb)(const char *data, size_t len, long long offset,
 				    bool restarted, const struct gcr_error *err, void *user);
 
+/* One read of path from offset, at most max bytes (0: 256 KiB; less over
+ * SSM): for a log page (backend logs() with the offset as token).  cb runs
+ * once. */
+enum gcr_status gcr_slurm_read_output(struct gcr_transport *t, const char *path, long long offset,
+				      size_t max, gcr_slurm_output_cb cb, void *data,
+				      struct gcr_error *err);
+
 struct gcr_slurm_follow;
 
 /* Polls path on the cluster every interval_ms (0: 5000), from offset,
@@ -215,7 +222,8 @@ enum gcr_status gcr_slurm_follow_start(struct gcr_transport *t, const char *path
 /* One more poll now (e.g. once the job has ended, to get the tail). */
 void gcr_slurm_follow_poll_now(struct gcr_slurm_follow *f);
 long long gcr_slurm_follow_offset(const struct gcr_slurm_follow *f);
-/* Stops polling; no callback runs afterwards.  Frees f (once libuv is done). */
+/* Stops polling; no callback runs afterwards.  Frees f (once libuv is done).
+ * Stop followers before closing their transport. */
 void gcr_slurm_follow_stop(struct gcr_slurm_follow *f);
 
 #endif

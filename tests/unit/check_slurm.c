@@ -897,6 +897,29 @@ START_TEST(follow_reads_only_what_is_new)
 	ck_assert_int_eq(gcr_slurm_follow_offset(f), 4);
 	gcr_slurm_follow_stop(f);
 	polls = log.polls;
+	{
+		/* One read, as a log page: from an offset, and from beyond the
+		 * end (the file was rewritten: from 0 again). */
+		struct follow_log page = { 0 };
+		append(path, "0123456789\n");      /* the file: "new\n0123456789\n" */
+		ck_assert_int_eq(gcr_slurm_read_output(t, path, 6, 4, on_output, &page, &err), GCR_OK);
+		while (page.polls < 1)
+			uv_run(&loop, UV_RUN_ONCE);
+		ck_assert_str_eq(page.text, "2345");
+		ck_assert_int_eq(page.offset, 10);
+		memset(&page, 0, sizeof page);
+		ck_assert_int_eq(gcr_slurm_read_output(t, path, 1000, 0, on_output, &page, &err), GCR_OK);
+		while (page.polls < 1)
+			uv_run(&loop, UV_RUN_ONCE);
+		ck_assert_int_eq(page.restarts, 1);
+		ck_assert_str_eq(page.text, "new\n0123456789\n");
+		memset(&page, 0, sizeof page);
+		ck_assert_int_eq(gcr_slurm_read_output(t, "/nonexistent/x.out", 0, 0, on_output, &page, &err),
+				 GCR_OK);
+		while (page.polls < 1)
+			uv_run(&loop, UV_RUN_ONCE);
+		ck_assert_int_eq(page.not_found, 1);
+	}
 	gcr_transport_close(t, NULL, NULL);
 	drain_and_close(&loop);
 	ck_assert_int_eq(log.polls, polls);   /* nothing after stop */
