@@ -17,11 +17,13 @@ extern const struct cli_command cli_cmd_whoami;
 extern const struct cli_command cli_cmd_prices;
 extern const struct cli_command cli_cmd_setup;
 extern const struct cli_command cli_cmd_estimate;
+extern const struct cli_command cli_cmd_submit;
 
 /* Keep in the order --help should list them. */
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_estimate,
 	&cli_cmd_export,
+	&cli_cmd_submit,
 	&cli_cmd_setup,
 	&cli_cmd_whoami,
 	&cli_cmd_prices,
