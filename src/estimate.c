@@ -1207,10 +1207,20 @@ enum gcr_status gcr_estimate(const struct gcr_catalog *cat, const struct gcr_spe
 					note(&res->options[k], GCR_NOTE_PAST_EFFICIENT, efficient, 0);
 		}
 	}
-	if (res->noptions == 0)
+	if (res->noptions == 0) {
+		bool priced = false;
+		struct gcr_price_info pi;
+		for (size_t ii = 0; ii < cat->ninstances && !priced; ii++)
+			priced = gcr_catalog_price(cat, cat->instances[ii].id, region, now, &pi);
+		if (!priced)
+			return gcr_error_set(err, GCR_ERR_INVALID,
+					     _("no prices known for %s: run 'gcrunner prices refresh --region %s', "
+					       "or estimate for us-east-1, us-east-2, us-west-2 or eu-west-1"),
+					     region, region);
 		return gcr_error_set(err, GCR_ERR_INVALID,
 				     _("no instance type can run this spec in %s (check --instance, "
 				       "--nodes and --cores-per-node)"), region);
+	}
 	recommend_all(res);
 	return GCR_OK;
 }

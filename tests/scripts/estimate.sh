@@ -120,6 +120,8 @@ expect_match "$out" "not offered in us-east-1" "not offered is said"
 expect_status 0 "eu-west-1 prices" "$GCRUNNER" estimate --region eu-west-1 --instance c5.4xlarge --json
 expect_match "$out" "derived" "a derived price says so"
 expect_status 2 "unknown region" "$GCRUNNER" estimate --region mars-1
+expect_status 2 "a global region without prices" "$GCRUNNER" --region ap-south-1 estimate
+expect_match "$err" "prices refresh --region ap-south-1" "says how to get prices for it"
 
 # Live prices from the cache file are used and said.
 mkdir -p "$XDG_CACHE_HOME/gcrunner"
