@@ -277,47 +277,59 @@ enum gcr_status gcr_cluster_config_validate(const struct gcr_cluster_config *c,
 	return GCR_OK;
 }
 
+/* Loads the configuration file at path (NULL: the usual one); *used gets
+ * the path read (caller frees). */
+static enum gcr_status load_settings(const char *path, char **used, struct gcr_settings **s,
+				     struct gcr_error *err)
+{
+	enum gcr_status st;
+
+	*s = NULL;
+	*used = path ? strdup(path) : gcr_config_path();
+	if (!*used)
+		return gcr_error_set(err, GCR_ERR_IO,
+				     _("cannot find the configuration file: set HOME or XDG_CONFIG_HOME"));
+	st = gcr_settings_load(*used, s, err);
+	if (st != GCR_OK) {
+		free(*used);
+		*used = NULL;
+	}
+	return st;
+}
+
 enum gcr_status gcr_cluster_config_load(const char *path, struct gcr_cluster_config *c,
 					struct gcr_error *err)
 {
-	char *own = path ? NULL : gcr_config_path();
-	struct gcr_settings *s = NULL;
-	enum gcr_status st;
+	struct gcr_settings *s;
+	char *used;
+	enum gcr_status st = load_settings(path, &used, &s, err);
 
-	if (!path && !own)
-		return gcr_error_set(err, GCR_ERR_IO,
-				     _("cannot find the configuration file: set HOME or XDG_CONFIG_HOME"));
-	st = gcr_settings_load(path ? path : own, &s, err);
-	if (st == GCR_OK) {
-		if (!gcr_cluster_config_present(s))
-			st = gcr_error_set(err, GCR_ERR_NOT_FOUND,
-					   _("no Slurm cluster is set up in %s (run 'gcrunner cluster set')"),
-					   path ? path : own);
-		else
-			st = gcr_cluster_config_from_settings(s, c, err);
-	}
+	if (st != GCR_OK)
+		return st;
+	if (!gcr_cluster_config_present(s))
+		st = gcr_error_set(err, GCR_ERR_NOT_FOUND,
+				   _("no Slurm cluster is set up in %s (run 'gcrunner cluster set')"), used);
+	else
+		st = gcr_cluster_config_from_settings(s, c, err);
 	gcr_settings_free(s);
-	free(own);
+	free(used);
 	return st;
 }
 
 enum gcr_status gcr_cluster_config_save(const char *path, const struct gcr_cluster_config *c,
 					struct gcr_error *err)
 {
-	char *own = path ? NULL : gcr_config_path();
-	struct gcr_settings *s = NULL;
-	enum gcr_status st;
+	struct gcr_settings *s;
+	char *used;
+	enum gcr_status st = load_settings(path, &used, &s, err);
 
-	if (!path && !own)
-		return gcr_error_set(err, GCR_ERR_IO,
-				     _("cannot find the configuration file: set HOME or XDG_CONFIG_HOME"));
-	st = gcr_settings_load(path ? path : own, &s, err);
+	if (st != GCR_OK)
+		return st;
+	st = gcr_cluster_config_to_settings(c, s, err);
 	if (st == GCR_OK)
-		st = gcr_cluster_config_to_settings(c, s, err);
-	if (st == GCR_OK)
-		st = gcr_settings_save(s, path ? path : own, err);
+		st = gcr_settings_save(s, used, err);
 	gcr_settings_free(s);
-	free(own);
+	free(used);
 	return st;
 }
 

@@ -175,6 +175,32 @@ static void submit(uv_loop_t *loop, struct gcr_transport *t, const struct gcr_sl
 	wait_answer(loop, a);
 }
 
+static void unique_name(char *buf, size_t size, const char *what)
+{
+	static int n;
+
+	snprintf(buf, size, "gcr-test-%s-%ld-%d-%s", transport_name, (long)getpid(), n++, what);
+}
+
+/* Submits script as a job named after what, output in the jobs directory;
+ * the job id goes to id. */
+static void submit_script(uv_loop_t *loop, struct gcr_transport *t, const char *what,
+			  const char *script, char id[GCR_SLURM_ID_MAX], char *name, size_t name_size)
+{
+	struct gcr_slurm_submit req = { 0 };
+	struct answer a = { 0 };
+	char *out = gcr_strdup_printf("%s/%%j.out", jobs_dir);
+
+	unique_name(name, name_size, what);
+	req.job_name = name;
+	req.script = script;
+	req.output_path = out;
+	submit(loop, t, &req, &a);
+	ck_assert_msg(a.code == GCR_OK, "sbatch: %s", a.message);
+	snprintf(id, GCR_SLURM_ID_MAX, "%s", a.id);
+	free(out);
+}
+
 static void status(uv_loop_t *loop, struct gcr_transport *t, const char *id, struct answer *a)
 {
 	struct gcr_error err;
@@ -202,13 +228,6 @@ static void wait_final(uv_loop_t *loop, struct gcr_transport *t, const char *id,
 		sleep_on_loop(loop, 200);
 	}
 	ck_abort_msg("job %s did not finish", id);
-}
-
-static void unique_name(char *buf, size_t size, const char *what)
-{
-	static int n;
-
-	snprintf(buf, size, "gcr-test-%s-%ld-%d-%s", transport_name, (long)getpid(), n++, what);
 }
 
 /* --- tests --- */
@@ -300,18 +319,9 @@ START_TEST(exit_7_is_failed_with_exit_code_7)
 	uv_loop_t loop;
 	struct gcr_transport *t = open_transport(&loop);
 	char name[128], id[GCR_SLURM_ID_MAX];
-	struct gcr_slurm_submit req = { 0 };
 	struct answer a = { 0 };
-	char *out;
 
-	unique_name(name, sizeof name, "exit7");
-	out = gcr_strdup_printf("%s/%%j.out", jobs_dir);
-	req.job_name = name;
-	req.script = "#!/bin/sh\nexit 7\n";
-	req.output_path = out;
-	submit(&loop, t, &req, &a);
-	ck_assert_msg(a.code == GCR_OK, "%s", a.message);
-	snprintf(id, sizeof id, "%s", a.id);
+	submit_script(&loop, t, "exit7", "#!/bin/sh\nexit 7\n", id, name, sizeof name);
 	wait_final(&loop, t, id, &a, NULL);
 	ck_assert_int_eq(a.jobs.jobs[0].state, GCR_SLURM_FAILED);
 	ck_assert_int_eq(a.jobs.jobs[0].exit_code, 7);
@@ -319,7 +329,6 @@ START_TEST(exit_7_is_failed_with_exit_code_7)
 	ck_assert_str_eq(a.jobs.jobs[0].reason, "NonZeroExitCode");
 	gcr_slurm_job_list_free(&a.jobs);
 	close_transport(&loop, t);
-	free(out);
 }
 END_TEST
 
@@ -328,20 +337,10 @@ START_TEST(scancel_gives_cancelled)
 	uv_loop_t loop;
 	struct gcr_transport *t = open_transport(&loop);
 	char name[128], id[GCR_SLURM_ID_MAX];
-	struct gcr_slurm_submit req = { 0 };
 	struct answer a = { 0 };
 	struct gcr_error err;
-	char *out;
 
-	unique_name(name, sizeof name, "cancel");
-	out = gcr_strdup_printf("%s/%%j.out", jobs_dir);
-	req.job_name = name;
-	req.script = "#!/bin/sh\nsleep 300\n";
-	req.output_path = out;
-	submit(&loop, t, &req, &a);
-	ck_assert_msg(a.code == GCR_OK, "%s", a.message);
-	snprintf(id, sizeof id, "%s", a.id);
-	memset(&a, 0, sizeof a);
+	submit_script(&loop, t, "cancel", "#!/bin/sh\nsleep 300\n", id, name, sizeof name);
 	ck_assert_int_eq(gcr_slurm_cancel(t, id, on_done, &a, &err), GCR_OK);
 	wait_answer(&loop, &a);
 	ck_assert_msg(a.code == GCR_OK, "%s", a.message);
@@ -354,7 +353,6 @@ START_TEST(scancel_gives_cancelled)
 	wait_answer(&loop, &a);
 	ck_assert_msg(a.code == GCR_OK, "%s", a.message);
 	close_transport(&loop, t);
-	free(out);
 }
 END_TEST
 
@@ -434,22 +432,12 @@ START_TEST(find_by_name_for_reconciliation)
 	uv_loop_t loop;
 	struct gcr_transport *t = open_transport(&loop);
 	char name[128], id[GCR_SLURM_ID_MAX], other[128];
-	struct gcr_slurm_submit req = { 0 };
 	struct answer a = { 0 };
 	struct gcr_error err;
-	char *out;
 
-	unique_name(name, sizeof name, "find");
 	unique_name(other, sizeof other, "never-submitted");
-	out = gcr_strdup_printf("%s/%%j.out", jobs_dir);
-	req.job_name = name;
-	req.script = "#!/bin/sh\nsleep 1\n";
-	req.output_path = out;
-	submit(&loop, t, &req, &a);
-	ck_assert_msg(a.code == GCR_OK, "%s", a.message);
-	snprintf(id, sizeof id, "%s", a.id);
+	submit_script(&loop, t, "find", "#!/bin/sh\nsleep 1\n", id, name, sizeof name);
 
-	memset(&a, 0, sizeof a);
 	ck_assert_int_eq(gcr_slurm_find_by_name(t, name, time(NULL) - 3600, on_jobs, &a, &err), GCR_OK);
 	wait_answer(&loop, &a);
 	ck_assert_msg(a.code == GCR_OK, "%s", a.message);
@@ -472,7 +460,6 @@ START_TEST(find_by_name_for_reconciliation)
 	ck_assert_int_eq(a.code, GCR_ERR_NOT_FOUND);
 	ck_assert_msg(strstr(a.message, "987654") && strstr(a.message, "sacct"), "%s", a.message);
 	close_transport(&loop, t);
-	free(out);
 }
 END_TEST
 
