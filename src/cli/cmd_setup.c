@@ -378,10 +378,15 @@ static void fill_config(struct gcr_setup_config *c, const struct opts *o,
 			const struct gcr_settings *cfg)
 {
 	static const char *test_fail, *test_poll;
+	const char *saved_prefix;
+	int same_prefix;
 
 	memset(c, 0, sizeof *c);
 	c->prefix = o->prefix ? o->prefix : gcr_settings_get(cfg, "setup.prefix");
-	c->bucket = o->bucket ? o->bucket : gcr_settings_get(cfg, "s3.bucket");
+	/* The saved bucket belongs to the saved prefix's setup. */
+	saved_prefix = gcr_settings_get(cfg, "setup.prefix");
+	same_prefix = !o->prefix || !saved_prefix || strcmp(o->prefix, saved_prefix) == 0;
+	c->bucket = o->bucket ? o->bucket : same_prefix ? gcr_settings_get(cfg, "s3.bucket") : NULL;
 	c->user_id = o->user_id ? o->user_id : gcr_settings_get(cfg, "s3.user_prefix");
 	c->owner = gcr_settings_get(cfg, "setup.owner");
 	c->environment = gcr_settings_get(cfg, "setup.environment");

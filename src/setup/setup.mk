@@ -10,3 +10,10 @@ libgcrengine_a_SOURCES += \
 	src/setup/guide.c src/setup/guide.h \
 	src/setup/sso_login.c src/setup/sso_login.h \
 	src/cli/cmd_setup.c
+
+check_PROGRAMS += tests/unit/check_setup
+tests_unit_check_setup_SOURCES = tests/unit/check_setup.c
+tests_unit_check_setup_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_setup_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_setup tests/scripts/setup-testbed.sh
+EXTRA_DIST += tests/scripts/setup-testbed.sh tests/scripts/setup-standin.py

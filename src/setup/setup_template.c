@@ -42,7 +42,7 @@ static int emit_scalar(yaml_emitter_t *e, const char *text, int plain_ok)
 	yaml_event_t ev;
 
 	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text, (int)strlen(text),
-				     plain_ok, plain_ok, plain_ok ? YAML_ANY_SCALAR_STYLE
+				     plain_ok, 1, plain_ok ? YAML_ANY_SCALAR_STYLE
 				     : YAML_SINGLE_QUOTED_SCALAR_STYLE);
 	return yaml_emitter_emit(e, &ev);
 }
@@ -80,7 +80,7 @@ static int emit_json(yaml_emitter_t *e, json_t *v)
 		int plain = *s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 					    "0123456789-_./:") == strlen(s) &&
 			    strcmp(s, "true") != 0 && strcmp(s, "false") != 0 &&
-			    strspn(s, "0123456789.") != strlen(s);
+			    strcmp(s, "null") != 0 && !(*s >= '0' && *s <= '9') && *s != '-';
 		return emit_scalar(e, s, plain);
 	}
 	case JSON_INTEGER:
@@ -154,7 +154,7 @@ static json_t *build_template(const struct gcr_setup_config *c)
 					      "${AWS::Region}", bucket, "${UserId}", group, prefix);
 
 	params = json_pack("{s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:i}, s:{s:s, s:s, s:s},"
-			   " s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:s}, s:{s:s, s:s, s:[s,s]}}",
+			   " s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:[s,s]}}",
 			   "Subnets", "Type", "List<AWS::EC2::Subnet::Id>", "Description",
 			   "Subnets for the Batch instances (e.g. the default VPC's)",
 			   "SecurityGroups", "Type", "List<AWS::EC2::SecurityGroup::Id>",
@@ -244,7 +244,7 @@ static json_t *build_template(const struct gcr_setup_config *c)
 		"PolicyDocument", policy, "Tags", cfn_tags_list()));
 
 	for (int arch = 0; arch < SETUP_ARCH_COUNT; arch++) {
-		json_t *order = json_array(), *image;
+		json_t *order = json_array(), *image, *props;
 		char *qname = setup_queue_name(prefix, arch), *jd = setup_jobdef_name(arch);
 		const char *img = arch == 0 ? c->image_arm64 : c->image_x86_64;
 		for (int spot = 1; spot >= 0; spot--) {
@@ -281,23 +281,27 @@ static json_t *build_template(const struct gcr_setup_config *c)
 			: json_sprintf("${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/"
 				       "geos-chem:%s-latest", setup_arch[arch]);
 		logical("JobDefinition", arch, "", name2, sizeof name2);
+		props = json_pack("{s:o, s:[s, s, s, s], s:{s:[s, s]}}", "Image", image, "Command",
+				  "/app/entrypoint.sh", "Ref::inputPath", "Ref::outputPath",
+				  "Ref::configFile", "JobRoleArn", "Fn::GetAtt", "BatchJobRole", "Arn");
+		json_object_set_new(props, "ResourceRequirements",
+				    json_pack("[{s:s, s:s}, {s:s, s:s}]", "Type", "VCPU", "Value", "16",
+					      "Type", "MEMORY", "Value", "64000"));
+		json_object_set_new(props, "Volumes", json_pack("[{s:{s:s}, s:s}]", "Host", "SourcePath",
+								"/tmp", "Name", "scratch"));
+		json_object_set_new(props, "MountPoints",
+				    json_pack("[{s:s, s:s}]", "ContainerPath", "/scratch",
+					      "SourceVolume", "scratch"));
+		json_object_set_new(props, "Environment",
+				    json_pack("[{s:s, s:s}]", "Name", "AWS_REGION", "Value",
+					      "${AWS::Region}"));
+		json_object_set_new(props, "LogConfiguration",
+				    json_pack("{s:s, s:{s:{s:s}}}", "LogDriver", "awslogs", "Options",
+					      "awslogs-group", "Ref", "JobLogGroup"));
 		json_object_set_new(res, name2, json_pack(
-			"{s:s, s:{s:s, s:s, s:{s:o, s:[s,s,s,s], s:{s:[s,s]},"
-			" s:[{s:s, s:s}, {s:s, s:s}], s:[{s:{s:s}, s:s}], s:[{s:s, s:s}],"
-			" s:[{s:s, s:o}], s:{s:s, s:{s:s, s:o}}},"
-			" s:{s:i, s:[{s:s, s:s}, {s:s, s:s}]}, s:b, s:o}}",
+			"{s:s, s:{s:s, s:s, s:o, s:{s:i, s:[{s:s, s:s}, {s:s, s:s}]}, s:b, s:o}}",
 			"Type", "AWS::Batch::JobDefinition", "Properties",
-			"JobDefinitionName", jd, "Type", "container", "ContainerProperties",
-			"Image", image, "Command", "/app/entrypoint.sh", "Ref::inputPath",
-			"Ref::outputPath", "Ref::configFile",
-			"JobRoleArn", "Fn::GetAtt", "BatchJobRole", "Arn",
-			"ResourceRequirements", "Type", "VCPU", "Value", "16", "Type", "MEMORY",
-			"Value", "64000",
-			"Volumes", "Host", "SourcePath", "/tmp", "Name", "scratch",
-			"MountPoints", "ContainerPath", "/scratch", "SourceVolume", "scratch",
-			"Environment", "Name", "AWS_REGION", "Value", json_string("${AWS::Region}"),
-			"LogConfiguration", "LogDriver", "awslogs", "Options", "awslogs-group",
-			json_pack("{s:s}", "Ref", "JobLogGroup"),
+			"JobDefinitionName", jd, "Type", "container", "ContainerProperties", props,
 			"RetryStrategy", "Attempts", 3, "EvaluateOnExit", "OnStatusReason", "Host EC2*",
 			"Action", "RETRY", "OnReason", "*", "Action", "EXIT",
 			"PropagateTags", 1, "Tags", cfn_tags_map()));
@@ -309,7 +313,7 @@ static json_t *build_template(const struct gcr_setup_config *c)
 	json_object_set_new(outputs, "BatchJobRoleArn", json_pack("{s:{s:[s, s]}}", "Value",
 								  "Fn::GetAtt", "BatchJobRole",
 								  "Arn"));
-	t = json_pack("{s:s, s:s, s:o, s:{s:{s:[{s:s}, s:s]}}, s:o, s:o}",
+	t = json_pack("{s:s, s:s, s:o, s:{s:{s:[{s:s}, s]}}, s:o, s:o}",
 		      "AWSTemplateFormatVersion", "2010-09-09",
 		      "Description", "gcrunner: GEOS-Chem on AWS Batch -- the resources "
 				     "'gcrunner setup' creates (S3, DynamoDB, IAM, Logs, Batch)",
