@@ -304,7 +304,7 @@ static int is_access_denied(const char *code)
 	return 0;
 }
 
-static void remember_denied(struct gcr_setup *g, const char *action)
+void setup_remember_denied(struct gcr_setup *g, const char *action)
 {
 	for (size_t i = 0; i < g->n_denied; i++)
 		if (strcmp(g->denied[i], action) == 0)
@@ -334,13 +334,13 @@ static void step_answer(struct step *s, enum gcr_status st, const struct gcr_err
 			snprintf(s->code, sizeof s->code, "%s", info->code);
 			s->http_status = info->http_status;
 		}
-		if (is_access_denied(s->code)) {
+		if (is_access_denied(s->code) && !s->quiet_denial) {
 			const char *who = g->have_identity ? g->identity.arn : _("these credentials");
 			gcr_error_set(&s->err, GCR_ERR_AUTH, _("%s is not allowed for %s"),
 				      iam_action, who);
 			s->st = GCR_ERR_AUTH;
 			if (!g->applying) {
-				remember_denied(g, iam_action);
+				setup_remember_denied(g, iam_action);
 				s->item.action = GCR_SETUP_UNKNOWN;
 				step_set_detail(s, s->err.message);
 				g->cur++;
@@ -670,6 +670,11 @@ void gcr_setup_free(struct gcr_setup *g)
 	for (size_t i = 0; i < g->n_steps; i++)
 		if (g->steps[i]->call)
 			gcr_aws_cancel(g->steps[i]->call);
+	if (g->preflight) {
+		if (g->preflight->call)
+			gcr_aws_cancel(g->preflight->call);
+		step_free(g->preflight);
+	}
 	uv_timer_stop(g->timer);
 	uv_close((uv_handle_t *)g->timer, close_timer);
 	clear_steps(g);
@@ -799,7 +804,13 @@ static void run_next(struct gcr_setup *g)
 		s->resume(s);
 		return;
 	}
-	/* All steps ran. */
+	/* All steps ran.  Before a create, check the permissions it needs. */
+	if (!g->applying && g->mode == GCR_SETUP_MODE_CREATE && g->n_denied == 0 &&
+	    !g->preflight_ran) {
+		g->preflight_ran = 1;
+		setup_preflight(g);
+		return;
+	}
 	if (!g->applying && g->n_denied > 0) {
 		char list[GCR_ERROR_MESSAGE_MAX] = "";
 		for (size_t i = 0; i < g->n_denied; i++)
@@ -817,6 +828,11 @@ static void run_next(struct gcr_setup *g)
 		return;
 	}
 	finish(g, GCR_OK, NULL);
+}
+
+void setup_preflight_done(struct gcr_setup *g)
+{
+	run_next(g);
 }
 
 static void on_identity(enum gcr_status st, const struct gcr_error *err,
@@ -869,6 +885,7 @@ void gcr_setup_inspect(struct gcr_setup *g, enum gcr_setup_mode mode,
 	g->done = done;
 	g->data = data;
 	g->applying = 0;
+	g->preflight_ran = 0;
 	g->busy = 1;
 	g->identity_call = gcr_sts_get_caller_identity(g->aws, NULL, on_identity, g);
 }

@@ -6,7 +6,7 @@ libgcrengine_a_SOURCES += \
 	src/setup/setup_iam.c \
 	src/setup/setup_batch.c
 libgcrengine_a_SOURCES += \
-	src/setup/setup_template.c \
+	src/setup/setup_template.c src/setup/setup_preflight.c \
 	src/setup/guide.c src/setup/guide.h \
 	src/setup/sso_login.c src/setup/sso_login.h \
 	src/cli/cmd_setup.c

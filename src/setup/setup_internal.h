@@ -38,6 +38,7 @@ struct step {
 	int index;                      /* provider-specific: which table, arch ... */
 	int spot;
 	int counter;                    /* loops and waits */
+	int quiet_denial;               /* an access denied answer is this step's own business */
 	json_t *want;                   /* provider-specific desired state */
 	char *aux;                      /* provider-specific */
 
@@ -76,6 +77,8 @@ struct gcr_setup {
 	int applied;                    /* items applied so far (fail hook) */
 	char **denied;                  /* actions refused during inspect */
 	size_t n_denied;
+	struct step *preflight;         /* the permission check (not in the plan) */
+	int preflight_ran;
 
 	gcr_setup_progress_cb progress;
 	gcr_setup_done_cb done;
@@ -129,6 +132,12 @@ void step_set_arn(struct step *s, const char *arn);
 void step_set_detail(struct step *s, const char *detail);
 /* Ends a step that is not a resource (GCR_SETUP_INFO) with what it found. */
 void step_info(struct step *s, const char *detail);
+
+/* The permission check after inspect (setup_preflight.c); it calls
+ * setup_preflight_done() when finished. */
+void setup_preflight(struct gcr_setup *g);
+void setup_preflight_done(struct gcr_setup *g);
+void setup_remember_denied(struct gcr_setup *g, const char *action);
 
 /* The providers. */
 extern const struct provider setup_network_provider;

@@ -159,8 +159,18 @@ expect_match "$out" "0 to create, 0 to change, 0 to delete, 18 unchanged" "nothi
 # --- a missing permission, by name ------------------------------------------------------------
 tbctl POST reset '{"seed":"empty"}' >/dev/null
 tbctl POST credentials '{"accessKeyId":"ASIAGCRTESTLIMITED01","secretAccessKey":"limited-secret-000000000001","arn":"arn:aws:iam::111122223333:user/limited","denied":["iam:CreateRole"]}' >/dev/null
+tbctl DELETE requests >/dev/null
 expect_status 1 "setup without iam:CreateRole" env AWS_ACCESS_KEY_ID=ASIAGCRTESTLIMITED01 \
 	AWS_SECRET_ACCESS_KEY=limited-secret-000000000001 "$GCRUNNER" setup --yes --skip-quotas --prefix perm $NET
+expect_match "$err" "missing permissions for arn:aws:iam::111122223333:user/limited: iam:CreateRole \(" \
+	"preflight names the missing permission"
+[ "$(creates)" -eq 0 ] && pass "nothing created before the permissions were known" \
+	|| fail "$(creates) create calls despite the missing permission"
+# Without iam:SimulatePrincipalPolicy the check is skipped; apply names the refusal.
+tbctl POST credentials '{"accessKeyId":"ASIAGCRTESTLIMITED03","secretAccessKey":"limited-secret-000000000003","arn":"arn:aws:iam::111122223333:user/limited","denied":["iam:CreateRole","iam:SimulatePrincipalPolicy"]}' >/dev/null
+expect_status 1 "setup without iam:CreateRole, no simulation" env AWS_ACCESS_KEY_ID=ASIAGCRTESTLIMITED03 \
+	AWS_SECRET_ACCESS_KEY=limited-secret-000000000003 "$GCRUNNER" setup --yes --skip-quotas --prefix perm2 $NET
+expect_match "$err" "permissions could not be checked in advance" "skipped check said so"
 expect_match "$err" "iam:CreateRole is not allowed for arn:aws:iam::111122223333:user/limited" \
 	"refused create named by its action"
 tbctl POST credentials '{"accessKeyId":"ASIAGCRTESTLIMITED02","secretAccessKey":"limited-secret-000000000002","arn":"arn:aws:iam::111122223333:user/viewer","denied":["iam:GetRole","batch:Describe*"]}' >/dev/null
