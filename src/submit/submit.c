@@ -992,8 +992,9 @@ static void adopt_job(struct gcr_submit *s, const char *job_id, const char *job_
 	s->out.reconciled = reconciled;
 	s->out.resubmitted = s->resume && !reconciled;
 	rfc3339_now(s->submitted_at);
-	fields = json_pack("{s:s, s:b, s:s}", "job_id", s->out.job_id, "reconciled", reconciled,
-			   "submitted_at", s->submitted_at);
+	/* record_pending: the record still has to get the job id. */
+	fields = json_pack("{s:s, s:b, s:s, s:b}", "job_id", s->out.job_id, "reconciled",
+			   reconciled, "submitted_at", s->submitted_at, "record_pending", 1);
 	if (job_arn)
 		json_object_set_new(fields, "job_arn", json_string(job_arn));
 	if (journal(s, "submitted", fields, &err) != GCR_OK) {

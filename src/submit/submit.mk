@@ -12,6 +12,7 @@ libgcrengine_a_SOURCES += \
 ## Tests: the engine's pure parts (Check) and the real binary against the
 ## test bed (submit-lib.sh sets the bed up; submit-bed.py makes tables, the
 ## bucket and a fault-injecting front for DynamoDB and S3).
-TESTS += tests/scripts/submit-testbed.sh
-EXTRA_DIST += tests/scripts/submit-testbed.sh tests/scripts/submit-lib.sh \
+TESTS += tests/scripts/submit-testbed.sh tests/scripts/submit-faults.sh tests/scripts/submit-kill.sh
+EXTRA_DIST += tests/scripts/submit-testbed.sh tests/scripts/submit-faults.sh tests/scripts/submit-kill.sh \
+	tests/scripts/submit-lib.sh \
 	tests/scripts/submit-bed.py

@@ -23,7 +23,7 @@ struct gcr_catalog;
 #define SUBMIT_DEFAULT_USERS_TABLE "Users"
 #define SUBMIT_DEFAULT_SIMULATIONS_TABLE "Simulations"
 #define SUBMIT_DEFAULT_PROJECT "gcrunner"
-#define SUBMIT_DEFAULT_SETTLE_S 30.0
+#define SUBMIT_DEFAULT_SETTLE_S 60.0   /* the AWS client's attempt timeout */
 #define SUBMIT_DEFAULT_RESUME_MAX_H 24.0
 #define SUBMIT_CONFIG_FILE "gcrunner-run.sh"
 

@@ -23,6 +23,8 @@
   submit-bed.py get-item TABLE USER SIM   prints the item (JSON) or {}
   submit-bed.py jobs-named QUEUE NAME     how many Batch jobs have exactly this
                                           name (ListJobs JOB_NAME, every page)
+  submit-bed.py check QUEUE USER SIM      "<jobs named SIM> <record jobId> <record
+                                          status>" in one go ("-" for missing)
   submit-bed.py journal FILE [SIM KEY]    the last simulation id, or one field
                                           of a simulation's merged state
 """
@@ -76,19 +78,34 @@ def get_item(args):
     return 0
 
 
-def jobs_named(args):
+def count_jobs(queue, name):
     batch = botocore_client('batch')
     n, token = 0, None
     while True:
-        kw = {'jobQueue': args.queue, 'filters': [{'name': 'JOB_NAME', 'values': [args.name]}]}
+        kw = {'jobQueue': queue, 'filters': [{'name': 'JOB_NAME', 'values': [name]}]}
         if token:
             kw['nextToken'] = token
         page = batch.list_jobs(**kw)
-        n += sum(1 for j in page['jobSummaryList'] if j['jobName'] == args.name)
+        n += sum(1 for j in page['jobSummaryList'] if j['jobName'] == name)
         token = page.get('nextToken')
         if not token:
             break
-    print(n)
+    return n
+
+
+def jobs_named(args):
+    print(count_jobs(args.queue, args.name))
+    return 0
+
+
+def check(args):
+    n = count_jobs(args.queue, args.sim) if args.sim else 0
+    item = {}
+    if args.sim:
+        item = botocore_client('dynamodb').get_item(
+            TableName='Simulations', ConsistentRead=True,
+            Key={'userId': {'S': args.user}, 'simulationId': {'S': args.sim}}).get('Item', {})
+    print(n, item.get('jobId', {}).get('S', '-'), item.get('status', {}).get('S', '-'))
     return 0
 
 
@@ -275,13 +292,17 @@ def main():
     jn = sub.add_parser('jobs-named')
     jn.add_argument('queue')
     jn.add_argument('name')
+    ck = sub.add_parser('check')
+    ck.add_argument('queue')
+    ck.add_argument('user')
+    ck.add_argument('sim')
     jo = sub.add_parser('journal')
     jo.add_argument('file')
     jo.add_argument('sim', nargs='?')
     jo.add_argument('key', nargs='?')
     args = p.parse_args()
     return {'prepare': prepare, 'proxy': proxy, 'get-item': get_item, 'jobs-named': jobs_named,
-            'journal': journal}[args.cmd](args) or 0
+            'check': check, 'journal': journal}[args.cmd](args) or 0
 
 
 if __name__ == '__main__':
