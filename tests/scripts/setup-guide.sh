@@ -1,0 +1,87 @@
+#!/bin/sh
+# setup-guide.sh: `gcrunner setup` on a real terminal (tmux) when no
+# credentials work -- the sign-in guide: an access key typed in (stored in
+# ~/.aws/credentials, merged, mode 0600, the secret never shown), and AWS IAM
+# Identity Center by device code (the test confirms the code through the test
+# bed, as a person would in the browser).  Both end with setup using the new
+# profile.
+. "$top_srcdir/tests/scripts/lib.sh"
+. "$top_srcdir/tests/testbed/testbed-lib.sh"
+export ASAN_OPTIONS=detect_leaks=0
+TMUX_BIN=${TMUX_BIN:-$(command -v tmux)}
+if [ -z "$TMUX_BIN" ]; then echo "SKIP: no tmux"; exit 77; fi
+
+testbed_start aws
+SOCK="$TEST_TMP/tmux.sock"
+trap '"$TMUX_BIN" -S "$SOCK" kill-server 2>/dev/null; testbed_stop; rm -rf "$TEST_TMP"' EXIT
+# The test bed's keys are in the environment: take them away, so nothing
+# works until the guide has run.
+KEY=$AWS_ACCESS_KEY_ID SECRET=$AWS_SECRET_ACCESS_KEY
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+
+screen() { "$TMUX_BIN" -S "$SOCK" capture-pane -p -t t -S -200; }
+keys() { "$TMUX_BIN" -S "$SOCK" send-keys -t t "$@"; }
+# wait_for PATTERN: until the screen shows it (at most ~20 s).
+wait_for() {
+	n=0
+	while ! screen | grep -Eq -- "$1"; do
+		n=$((n + 1))
+		[ $n -gt 200 ] && return 1
+		sleep 0.1
+	done
+}
+start() {
+	"$TMUX_BIN" -S "$SOCK" kill-server 2>/dev/null
+	"$TMUX_BIN" -S "$SOCK" new-session -d -s t -x 120 -y 50 \
+		"env LANG=C.UTF-8 HOME='$HOME' '$GCRUNNER' setup --plan --skip-quotas; echo EXIT=\$?; sleep 30"
+}
+
+# --- an access key ------------------------------------------------------------------
+mkdir -p "$HOME/.aws"
+printf '# keep this comment\n[colleague]\naws_access_key_id = AKIAOTHERCOLLEAGUE01\naws_secret_access_key = colleague-secret\n' \
+	>"$HOME/.aws/credentials"
+start
+wait_for "Choice:" && pass "guide offered when no credentials work" || fail "no guide: $(screen | tail -5)"
+expect_match "$(screen)" "use a profile from ~/.aws: colleague" "existing profiles listed"
+keys 3 Enter
+wait_for "Profile name" && keys lab Enter
+wait_for "Access key id" && keys "$KEY" Enter
+wait_for "Secret access key" && keys "$SECRET" Enter
+wait_for "Region" && keys us-east-1 Enter
+wait_for "Using credentials from|EXIT=" \
+	&& pass "setup went on with the new profile" || fail "stuck: $(screen | tail -5)"
+expect_match "$(screen)" "Using credentials from profile lab" "the stored key is used"
+expect_no_match "$(screen)" "$SECRET" "the secret is never shown"
+creds=$(cat "$HOME/.aws/credentials")
+expect_match "$creds" "# keep this comment" "comment kept"
+expect_match "$creds" "colleague-secret" "other profile kept"
+expect_match "$creds" "\[lab\]" "new profile added"
+[ "$(stat -c %a "$HOME/.aws/credentials")" = 600 ] && pass "credentials file mode 0600" \
+	|| fail "credentials file mode $(stat -c %a "$HOME/.aws/credentials")"
+expect_match "$(cat "$HOME/.aws/config")" "\[profile lab\]" "region stored in the config file"
+
+# --- IAM Identity Center (SSO) by device code -------------------------------------------
+rm -rf "$HOME/.aws"
+start
+wait_for "Choice:" && keys 2 Enter
+wait_for "SSO start URL" && keys "https://d-9067000000.awsapps.com/start" Enter
+wait_for "SSO region" && keys Enter
+wait_for "SSO session" && keys Enter
+wait_for "Profile name to create" && keys research Enter
+wait_for "confirm the code [A-Z]{4}-[A-Z]{4}" \
+	&& pass "verification URL and code shown" || fail "no code: $(screen | tail -5)"
+tbctl POST sso-oidc/approve >/dev/null
+wait_for "Which role\?" && pass "roles offered (two are assigned)" || fail "no role choice: $(screen | tail -5)"
+keys 2 Enter
+wait_for "Signed in: profile research uses role ReadOnly in account 111122223333" \
+	&& pass "signed in after the code was confirmed" || fail "not signed in: $(screen | grep -v "^$" | tail -6)"
+wait_for "Using credentials from|EXIT=" && expect_match "$(screen)" "Using credentials from SSO" \
+	"setup uses the SSO profile through the credential chain"
+cache=$(ls "$HOME/.aws/sso/cache/"*.json 2>/dev/null | head -1)
+[ -n "$cache" ] && [ "$(stat -c %a "$cache")" = 600 ] && pass "token cached (0600) where the AWS CLI looks" \
+	|| fail "no cached token"
+config=$(cat "$HOME/.aws/config")
+expect_match "$config" "sso_session = gcrunner" "profile names the SSO session"
+expect_match "$config" "sso_role_name = ReadOnly" "profile names the chosen role"
+
+finish
