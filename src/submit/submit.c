@@ -275,8 +275,9 @@ void gcr_submit_cancel(struct gcr_submit *s)
 		return;
 	gcr_error_set(&err, GCR_ERR_CANCELLED,
 		      _("submission stopped; the next start of gcrunner finishes or settles it"));
-	s->cancelled = true;
 	finish(s, GCR_ERR_CANCELLED, &err);
+	/* From here on nothing is reported; an outstanding callback frees. */
+	s->cancelled = true;
 }
 
 /* The per-simulation lock: whoever holds it is the only one who may send
@@ -1089,8 +1090,6 @@ static enum gcr_status prepare(struct gcr_submit *s, const struct gcr_submit_req
 
 	if (!cat)
 		return gcr_error_set(err, GCR_ERR_INTERNAL, _("submitting needs the catalog"));
-	if (!s->dry_run && !s->env.journal)
-		return gcr_error_set(err, GCR_ERR_INTERNAL, _("submitting needs the journal"));
 	if (!s->env.aws)
 		return gcr_error_set(err, GCR_ERR_AUTH,
 				     _("AWS is not available: set up credentials (gcrunner setup)"));
@@ -1231,6 +1230,8 @@ static enum gcr_status prepare(struct gcr_submit *s, const struct gcr_submit_req
 	if (st != GCR_OK)
 		return st;
 	rfc3339_now(s->plan.created_at);
+	if (!s->dry_run && !s->env.journal)
+		return gcr_error_set(err, GCR_ERR_INTERNAL, _("submitting needs the journal"));
 
 	bo.simulation_id = s->plan.sim_id;
 	bo.input_bucket = *s->plan.input_bucket ? s->plan.input_bucket : NULL;

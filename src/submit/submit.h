@@ -116,8 +116,9 @@ struct gcr_submit *gcr_submit_start(const struct gcr_backend_env *env,
 				    gcr_backend_progress_cb progress,
 				    gcr_submit_done_cb done, void *data);
 
-/* Stops a submission: done runs with GCR_ERR_CANCELLED.  What the journal
- * holds is finished by the next start's reconcile (as after a kill). */
+/* Stops a submission: done runs (before this returns) with
+ * GCR_ERR_CANCELLED, and nothing else is reported.  What the journal holds
+ * is finished by the next start's reconcile (as after a kill). */
 void gcr_submit_cancel(struct gcr_submit *s);
 
 /* Settles one journal entry (the backend's reconcile): finds the job of an

@@ -12,6 +12,11 @@ libgcrengine_a_SOURCES += \
 ## Tests: the engine's pure parts (Check) and the real binary against the
 ## test bed (submit-lib.sh sets the bed up; submit-bed.py makes tables, the
 ## bucket and a fault-injecting front for DynamoDB and S3).
+check_PROGRAMS += tests/unit/check_submit
+tests_unit_check_submit_SOURCES = tests/unit/check_submit.c
+tests_unit_check_submit_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_submit_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_submit
 TESTS += tests/scripts/submit-testbed.sh tests/scripts/submit-faults.sh tests/scripts/submit-kill.sh
 EXTRA_DIST += tests/scripts/submit-testbed.sh tests/scripts/submit-faults.sh tests/scripts/submit-kill.sh \
 	tests/scripts/submit-lib.sh \
