@@ -1,29 +1,133 @@
-/* tui.c: the full-screen program's entry point.  The wizard and dashboard
- * grow from here; for now it shows the welcome text and quits on q. */
+/* tui.c: the full-screen program's entry point: loads the catalog and the
+ * configuration, builds the wizard and runs the app on the libuv loop.
+ *
+ * Environment:
+ *   NO_COLOR              no colours (attributes only)
+ *   GCR_TUI_NOW           fixes "now" (YYYY-MM-DD or seconds since 1970),
+ *                         so screens with price ages are reproducible
+ *   GCR_TUI_BENCH=FILE    writes timings and memory to FILE at exit
+ *   GCR_TUI_PRICES_COMMAND  a shell command run instead of the background
+ *                         `gcrunner prices refresh` (tests) */
 #include "config.h"
 
-#include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include <uv.h>
+
+#include "catalog.h"
 #include "cli/cli.h"
 #include "i18n.h"
+#include "log.h"
+#include "paths.h"
+#include "settings.h"
+#include "ui/actions.h"
+#include "ui/app.h"
+#include "ui/live_prices.h"
+#include "ui/theme.h"
 #include "ui/tui.h"
+#include "ui/wizard.h"
+
+/* The smallest terminal the wizard lays out in; below it the app shows a
+ * "terminal too small" screen. */
+#define MIN_ROWS 16
+#define MIN_COLS 60
+
+void gcr_tui_print_keys(FILE *out)
+{
+	ui_actions_print(out);
+}
+
+static time_t fixed_now(void)
+{
+	const char *v = getenv("GCR_TUI_NOW");
+	int date;
+	char *end;
+	long long secs;
+
+	if (!v || !*v)
+		return 0;
+	if (wiz_parse_date(v, &date)) {
+		struct tm tm = { 0 };
+		tm.tm_year = date / 10000 - 1900;
+		tm.tm_mon = date / 100 % 100 - 1;
+		tm.tm_mday = date % 100;
+		tm.tm_hour = 12;
+		return timegm(&tm);
+	}
+	secs = strtoll(v, &end, 10);
+	return *end == '\0' && secs > 0 ? (time_t)secs : 0;
+}
 
 int gcr_tui_main(const struct cli_context *ctx)
 {
-	int ch;
+	struct gcr_catalog *cat = NULL;
+	struct gcr_settings *settings = NULL;
+	struct gcr_error err;
+	struct ui_app_options opt;
+	struct ui_app *app;
+	struct live_prices *lp;
+	struct wizard *w;
+	const char *why = NULL;
+	char *config;
+	int status;
 
-	(void)ctx;
-	if (!initscr())
+	if (gcr_catalog_load(NULL, &cat, &err) != GCR_OK) {
+		fprintf(stderr, "%s: %s\n", ctx->program, err.message);
+		return gcr_exit_status(err.code);
+	}
+	config = gcr_config_path();
+	if (config && gcr_settings_load(config, &settings, &err) != GCR_OK) {
+		fprintf(stderr, "%s: %s\n", ctx->program, err.message);
+		free(config);
+		gcr_catalog_free(cat);
+		return gcr_exit_status(err.code);
+	}
+	free(config);
+	if (!ui_keymap_init()) {
+		fprintf(stderr, "%s: %s\n", ctx->program, _("internal error: a key name in the action table is unknown"));
+		gcr_settings_free(settings);
+		gcr_catalog_free(cat);
 		return 1;
-	cbreak();
-	noecho();
-	keypad(stdscr, TRUE);
-	mvaddstr(1, 2, _("gcrunner: GEOS-Chem on AWS, planned and costed"));
-	mvaddstr(3, 2, _("Press q to quit."));
-	refresh();
-	while ((ch = getch()) != 'q' && ch != ERR)
-		;
-	endwin();
-	return 0;
+	}
+
+	w = calloc(1, sizeof *w);
+	if (!w)
+		abort();
+	wizard_init(w, cat, settings, fixed_now());
+	if (ctx->region)
+		snprintf(w->spec.region, sizeof w->spec.region, "%s", ctx->region);
+
+	memset(&opt, 0, sizeof opt);
+	opt.use_color = !ui_env_no_color();
+	opt.utf8 = ui_locale_is_utf8();
+	opt.bench_path = getenv("GCR_TUI_BENCH");
+	opt.min_rows = MIN_ROWS;
+	opt.min_cols = MIN_COLS;
+	app = ui_app_new(uv_default_loop(), &opt, &wizard_view_ops, w, &why);
+	if (!app) {
+		fprintf(stderr, "%s: %s\n", ctx->program, why);
+		wizard_free(w);
+		free(w);
+		gcr_settings_free(settings);
+		gcr_catalog_free(cat);
+		return 1;
+	}
+	w->app = app;
+	lp = live_prices_start(uv_default_loop(), w, ctx);
+	gcr_log_debug("wizard started%s", lp ? ", fetching live prices" : "");
+
+	status = ui_app_run(app);
+
+	live_prices_stop(lp);
+	gcr_log_debug("wizard ended with status %d after %lu estimates", status, w->estimates_run);
+	ui_app_free(app);
+	wizard_free(w);
+	free(w);
+	gcr_settings_free(settings);
+	gcr_catalog_free(cat);
+	uv_loop_close(uv_default_loop());
+	return status;
 }
