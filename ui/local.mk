@@ -54,7 +54,8 @@ TUI_TESTS = \
 	tests/tui/walk-classic.sh \
 	tests/tui/walk-gchp.sh \
 	tests/tui/terminal.sh \
-	tests/tui/prices.sh
+	tests/tui/prices.sh \
+	tests/tui/prices-testbed.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/check_estimates.py \
 	tests/tui/expected

@@ -743,7 +743,7 @@ static void wiz_draw(void *data, struct ui_app *app, int rows, int cols)
 		return;
 	}
 	if (estimates) {
-		int sh = body_h >= 20 ? 4 : 3;
+		int sh = body_h >= 20 ? 4 : body_h >= 16 ? 3 : 2;
 		draw_step(w, app, body_y + 1, 2, body_h - sh - 1, cols - 4);
 		wiz_panel_draw_summary(w, app, body_y + body_h - sh, 0, sh, cols);
 		return;
