@@ -12,8 +12,9 @@ TMUX_BIN=${TMUX_BIN:-$(command -v tmux)}
 if [ -z "$TMUX_BIN" ]; then echo "SKIP: no tmux"; exit 77; fi
 
 testbed_start aws
-SOCK="$TEST_TMP/tmux.sock"
-trap '"$TMUX_BIN" -S "$SOCK" kill-server 2>/dev/null; testbed_stop; rm -rf "$TEST_TMP"' EXIT
+RUN=0
+SOCK="$TEST_TMP/tmux0.sock"
+trap 'for s in "$TEST_TMP"/tmux*.sock; do "$TMUX_BIN" -S "$s" kill-server 2>/dev/null; done; testbed_stop; rm -rf "$TEST_TMP"' EXIT
 # The test bed's keys are in the environment: take them away, so nothing
 # works until the guide has run.
 KEY=$AWS_ACCESS_KEY_ID SECRET=$AWS_SECRET_ACCESS_KEY
@@ -21,17 +22,21 @@ unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 
 screen() { "$TMUX_BIN" -S "$SOCK" capture-pane -p -t t -S -200; }
 keys() { "$TMUX_BIN" -S "$SOCK" send-keys -t t "$@"; }
-# wait_for PATTERN: until the screen shows it (at most ~20 s).
+# wait_for PATTERN: until the screen shows it (at most ~40 s: sanitizer
+# builds under a parallel make check are slow).
 wait_for() {
 	n=0
 	while ! screen | grep -Eq -- "$1"; do
 		n=$((n + 1))
-		[ $n -gt 200 ] && return 1
+		[ $n -gt 400 ] && return 1
 		sleep 0.1
 	done
 }
 start() {
+	# A fresh server per run: a server being killed may still take the socket.
 	"$TMUX_BIN" -S "$SOCK" kill-server 2>/dev/null
+	RUN=$((RUN + 1))
+	SOCK="$TEST_TMP/tmux$RUN.sock"
 	"$TMUX_BIN" -S "$SOCK" new-session -d -s t -x 120 -y 50 \
 		"env LANG=C.UTF-8 HOME='$HOME' '$GCRUNNER' setup --plan --skip-quotas; echo EXIT=\$?; sleep 30"
 }
