@@ -16,7 +16,11 @@ check_PROGRAMS += tests/unit/check_submit
 tests_unit_check_submit_SOURCES = tests/unit/check_submit.c
 tests_unit_check_submit_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_submit_LDADD = $(TEST_UNIT_LDADD)
-TESTS += tests/unit/check_submit
+check_PROGRAMS += tests/unit/check_submit_batch
+tests_unit_check_submit_batch_SOURCES = tests/unit/check_submit_batch.c
+tests_unit_check_submit_batch_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_submit_batch_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_submit tests/unit/check_submit_batch
 TESTS += tests/scripts/submit-testbed.sh tests/scripts/submit-faults.sh tests/scripts/submit-kill.sh
 EXTRA_DIST += tests/scripts/submit-testbed.sh tests/scripts/submit-faults.sh tests/scripts/submit-kill.sh \
 	tests/scripts/submit-lib.sh \

@@ -636,6 +636,7 @@ START_TEST(engine_refuses_before_sending)
 	run_engine(&e, &req, &r);
 	ck_assert_int_eq(r.out.status, GCR_ERR_NOT_FOUND);
 	ck_assert_ptr_nonnull(strstr(r.out.err.message, "s3.bucket"));
+	json_decref(r.requests);
 	engine_close(&e);
 }
 END_TEST
