@@ -181,27 +181,13 @@ expect_match "$err" "missing permissions for arn:aws:iam::111122223333:user/view
 expect_match "$err" "batch:DescribeComputeEnvironments" "Batch describe named too"
 expect_match "$out" "unknown +iam-role +ecsInstanceRole +\(iam:GetRole is not allowed" "plan marks what it could not check"
 
-# --- no region, not on a terminal -----------------------------------------------------------------
-expect_status 2 "no region" env -u AWS_REGION -u AWS_DEFAULT_REGION \
-	GCRUNNER_CONFIG="$TEST_TMP/none.yaml" "$GCRUNNER" setup --plan --skip-quotas
-expect_match "$err" "no AWS region is set: use --region .*us-west-2" "region guidance"
-
-# --- the CloudFormation template ----------------------------------------------------------------------
-expect_status 0 "--export-template" "$GCRUNNER" setup --export-template "$TEST_TMP/gcrunner.yaml"
-check=$(/usr/bin/python3 - "$TEST_TMP/gcrunner.yaml" <<'EOF'
-import sys, yaml
-t = yaml.safe_load(open(sys.argv[1]))
-types = sorted(r["Type"] for r in t["Resources"].values())
-print(t["AWSTemplateFormatVersion"], len(types))
-print(" ".join(sorted(set(types))))
-ce = t["Resources"]["ComputeEnvironmentArm64Spot"]["Properties"]["ComputeResources"]
-print(ce["AllocationStrategy"], ",".join(ce["InstanceTypes"]), ce["MaxvCpus"])
-print(t["Resources"]["UsersTable"]["Properties"]["PointInTimeRecoverySpecification"])
-EOF
-)
-expect_match "$check" "^2010-09-09 17$" "template: 17 resources (the prefixes are objects, not resources)"
-expect_match "$check" "AWS::Batch::ComputeEnvironment AWS::Batch::JobDefinition AWS::Batch::JobQueue AWS::DynamoDB::Table AWS::IAM::InstanceProfile AWS::IAM::Role AWS::IAM::ServiceLinkedRole AWS::Logs::LogGroup AWS::S3::Bucket" "template: every resource kind"
-expect_match "$check" "SPOT_CAPACITY_OPTIMIZED c7g,c8g,hpc7g \{'Ref': 'MaxvCpus'\}" "template: Graviton spot environment"
-expect_match "$check" "'PointInTimeRecoveryEnabled': True" "template: PITR"
+# --- JSON ---------------------------------------------------------------------------------------
+expect_status 0 "setup --plan --json" "$GCRUNNER" setup --plan --json --skip-quotas --prefix lost $NET
+check=$(printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+p = d["plan"]
+print(d["applied"], p["account"], p["mode"], len(p["items"]), p["items"][1]["kind"], p["items"][1]["action"])')
+expect_match "$check" "^False 111122223333 create 19 s3-bucket exists$" "JSON plan"
 
 finish
