@@ -64,7 +64,6 @@ struct gcr_submit {
 	double submitting_at;             /* epoch seconds of the last "submitting" */
 	double first_at;                  /* epoch seconds of the intent */
 	int sends, unknown_sends, throttle_retries;
-	bool checked;
 	bool first_look;                  /* resuming: the look before the other steps */
 	bool ddb_down;                    /* a DynamoDB call could not connect: skip the rest */
 	double settle_s, resume_max_h;
@@ -77,6 +76,7 @@ struct gcr_submit {
 	step_fn next;                     /* run by the timer */
 	bool busy;                        /* a callback is outstanding */
 	bool cancelled, finished;
+	bool closed;                      /* the journal entry was closed */
 	struct gcr_submit_outcome out;
 };
 
@@ -190,7 +190,7 @@ static void finish(struct gcr_submit *s, enum gcr_status st, const struct gcr_er
 	else if (st != GCR_OK)
 		gcr_error_set(&s->out.err, st, _("the submission failed"));
 	s->out.record_pending = s->record_pending;
-	release_lock(s, *s->out.job_id || s->out.abandoned);
+	release_lock(s, *s->out.job_id || s->closed);
 	uv_timer_stop(s->timer);
 	if (!s->cancelled)
 		s->done(&s->out, s->data);
@@ -367,6 +367,8 @@ static void close_entry(struct gcr_submit *s, const char *event, const char *rec
 	if (journal(s, event, json_pack("{s:b, s:s}", "closed", 1, "error", err->message),
 		    &jerr) != GCR_OK)
 		warn(s, "%s", jerr.message);
+	else
+		s->closed = true;
 	if (!s->record_created || s->ddb_down) {
 		finish(s, err->code, err);
 		return;
@@ -822,7 +824,6 @@ static void on_listed(enum gcr_status st, const struct gcr_error *err,
 		close_entry(s, "abandoned", "SUBMIT_ABANDONED", &e);
 		return;
 	}
-	s->checked = true;
 	step_submit(s);
 }
 

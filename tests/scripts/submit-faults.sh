@@ -19,37 +19,29 @@ submitted() {
 		|| fail "$1: record jobId '$3' status '$4', job '$job'"
 }
 
-# fault SPEC WHAT: one rule on the AWS test server, then a submission.
+# fault CTL SPEC WHAT: one fault rule (CTL tbctl: the AWS test server;
+# proxyctl: the DynamoDB and S3 front), then a submission.
 fault() {
-	tbctl DELETE faults >/dev/null
-	tbctl POST faults "$1" >/dev/null
-	expect_status 0 "$2" "$GCRUNNER" submit $RUN --json
-	submitted "$2"
-	tbctl DELETE faults >/dev/null
-}
-
-# pfault SPEC WHAT: the same for DynamoDB and S3.
-pfault() {
-	proxyctl DELETE faults >/dev/null
-	proxyctl POST faults "$1" >/dev/null
-	expect_status 0 "$2" "$GCRUNNER" submit $RUN --json
-	submitted "$2"
-	proxyctl DELETE faults >/dev/null
+	$1 DELETE faults >/dev/null
+	$1 POST faults "$2" >/dev/null
+	expect_status 0 "$3" "$GCRUNNER" submit $RUN --json
+	submitted "$3"
+	$1 DELETE faults >/dev/null
 }
 
 # --- Batch ---------------------------------------------------------------------------------
-fault '{"service":"batch","operation":"DescribeJobDefinitions","kind":"throttle","count":1}' \
+fault tbctl '{"service":"batch","operation":"DescribeJobDefinitions","kind":"throttle","count":1}' \
 	"DescribeJobDefinitions throttled"
-fault '{"service":"batch","operation":"DescribeJobDefinitions","kind":"error","count":1}' \
+fault tbctl '{"service":"batch","operation":"DescribeJobDefinitions","kind":"error","count":1}' \
 	"DescribeJobDefinitions: a 500"
 sed -i 's|x86_64-latest|x86_64-r2|' "$CONFIG"
-fault '{"service":"batch","operation":"RegisterJobDefinition","kind":"throttle","count":1}' \
+fault tbctl '{"service":"batch","operation":"RegisterJobDefinition","kind":"throttle","count":1}' \
 	"RegisterJobDefinition throttled"
 sed -i 's|x86_64-r2|x86_64-r3|' "$CONFIG"
-fault '{"service":"batch","operation":"RegisterJobDefinition","kind":"error","count":1}' \
+fault tbctl '{"service":"batch","operation":"RegisterJobDefinition","kind":"error","count":1}' \
 	"RegisterJobDefinition: a 500"
 sed -i 's|x86_64-r3|x86_64-r4|' "$CONFIG"
-fault '{"service":"batch","operation":"RegisterJobDefinition","kind":"drop","when":"after","count":1}' \
+fault tbctl '{"service":"batch","operation":"RegisterJobDefinition","kind":"drop","when":"after","count":1}' \
 	"RegisterJobDefinition answer lost"
 defs=$(/usr/bin/aws --endpoint-url "$TESTBED_AWS_URL" batch describe-job-definitions \
 	--job-definition-name geos-chem-classic-x86_64 --status ACTIVE --output text \
@@ -58,18 +50,18 @@ defs=$(/usr/bin/aws --endpoint-url "$TESTBED_AWS_URL" batch describe-job-definit
 	|| fail "revisions with the r4 image: $defs"
 write_config
 
-fault '{"service":"batch","operation":"SubmitJob","kind":"throttle","count":2}' \
+fault tbctl '{"service":"batch","operation":"SubmitJob","kind":"throttle","count":2}' \
 	"SubmitJob throttled twice"
-fault '{"service":"batch","operation":"SubmitJob","kind":"error","count":1}' \
+fault tbctl '{"service":"batch","operation":"SubmitJob","kind":"error","count":1}' \
 	"SubmitJob: a 500 before acting"
-fault '{"service":"batch","operation":"SubmitJob","kind":"error","count":1,"when":"after"}' \
+fault tbctl '{"service":"batch","operation":"SubmitJob","kind":"error","count":1,"when":"after"}' \
 	"SubmitJob: a 500 after acting"
 expect_match "$err" "looking for the job by its name" "the 500 sends it to the lookup, not a resubmit"
-fault '{"service":"batch","operation":"SubmitJob","kind":"unavailable","count":1,"when":"after"}' \
+fault tbctl '{"service":"batch","operation":"SubmitJob","kind":"unavailable","count":1,"when":"after"}' \
 	"SubmitJob: a 503 after acting"
 
 # A lost answer: the job was made, the answer never came.
-fault '{"service":"batch","operation":"SubmitJob","kind":"drop","count":1,"when":"after"}' \
+fault tbctl '{"service":"batch","operation":"SubmitJob","kind":"drop","count":1,"when":"after"}' \
 	"SubmitJob answer dropped"
 expect_match "$(jstate "$sim" reconciled)" "^true$" "journal: found by name, not by an answer"
 tbctl DELETE faults >/dev/null
@@ -93,28 +85,28 @@ tbctl DELETE faults >/dev/null
 
 # --- STS (no user id configured) ------------------------------------------------------------
 sed -i '/user_prefix/d' "$CONFIG"
-fault '{"service":"sts","operation":"GetCallerIdentity","kind":"throttle","count":1}' \
+fault tbctl '{"service":"sts","operation":"GetCallerIdentity","kind":"throttle","count":1}' \
 	"GetCallerIdentity throttled"
-fault '{"service":"sts","operation":"GetCallerIdentity","kind":"error","count":1}' \
+fault tbctl '{"service":"sts","operation":"GetCallerIdentity","kind":"error","count":1}' \
 	"GetCallerIdentity: a 500"
 expect_match "$(jstate "$sim" plan | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["user_id"])')" \
 	"^$USER_ID\$" "user id from STS: account-name"
 write_config
 
 # --- DynamoDB and S3 ------------------------------------------------------------------------
-pfault '{"service":"dynamodb","operation":"GetItem","kind":"throttle","count":1}' \
+fault proxyctl '{"service":"dynamodb","operation":"GetItem","kind":"throttle","count":1}' \
 	"Users GetItem throttled"
-pfault '{"service":"dynamodb","operation":"PutItem","kind":"throttle","count":1}' \
+fault proxyctl '{"service":"dynamodb","operation":"PutItem","kind":"throttle","count":1}' \
 	"Simulations PutItem throttled"
-pfault '{"service":"dynamodb","operation":"PutItem","kind":"error","count":1,"when":"after"}' \
+fault proxyctl '{"service":"dynamodb","operation":"PutItem","kind":"error","count":1,"when":"after"}' \
 	"Simulations PutItem: a 500 after writing"
-pfault '{"service":"dynamodb","operation":"UpdateItem","kind":"error","count":1}' \
+fault proxyctl '{"service":"dynamodb","operation":"UpdateItem","kind":"error","count":1}' \
 	"UpdateItem: a 500"
-pfault '{"service":"dynamodb","operation":"UpdateItem","kind":"drop","count":1,"when":"after"}' \
+fault proxyctl '{"service":"dynamodb","operation":"UpdateItem","kind":"drop","count":1,"when":"after"}' \
 	"UpdateItem answer lost"
-pfault '{"service":"s3","operation":"PutObject","kind":"throttle","count":2}' \
+fault proxyctl '{"service":"s3","operation":"PutObject","kind":"throttle","count":2}' \
 	"PutObject throttled (SlowDown)"
-pfault '{"service":"s3","operation":"PutObject","kind":"error","count":1,"when":"after"}' \
+fault proxyctl '{"service":"s3","operation":"PutObject","kind":"error","count":1,"when":"after"}' \
 	"PutObject: a 500 after storing"
 files=$(/usr/bin/aws --endpoint-url "$DIRECT_S3" s3 ls --recursive "s3://$BUCKET/$USER_ID/configurations/$sim/" 2>&1 | wc -l)
 [ "$files" -eq 7 ] && pass "all seven bundle files are there" || fail "$files bundle files"
