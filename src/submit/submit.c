@@ -1112,6 +1112,15 @@ static enum gcr_status prepare(struct gcr_submit *s, const struct gcr_submit_req
 		return gcr_error_set(err, GCR_ERR_NOT_FOUND,
 				     _("no AWS region is set: use --region, or set aws.region "
 				       "(gcrunner setup) or AWS_REGION"));
+	{
+		/* The queues, bucket and tables live where setup made them. */
+		const char *home = gcr_settings_get(s->env.settings, "aws.region");
+		if (home && *home && strcmp(home, region) != 0)
+			return gcr_error_set(err, GCR_ERR_INVALID,
+					     _("gcrunner is set up in %s (aws.region) but would "
+					       "submit to %s; use --region %s, or run gcrunner "
+					       "setup in %s"), home, region, home, region);
+	}
 	if (*s->spec.region && strcmp(s->spec.region, region) != 0)
 		return gcr_error_set(err, GCR_ERR_INVALID,
 				     _("the spec asks for region %s but gcrunner submits to %s; use "

@@ -619,6 +619,14 @@ START_TEST(engine_refuses_before_sending)
 	ck_assert_int_eq(r.out.status, GCR_ERR_INVALID);
 	ck_assert_ptr_nonnull(strstr(r.out.err.message, "us-east-1"));
 
+	/* Set up in one region, submitting to another. */
+	classic_spec(&req.spec);
+	gcr_settings_set(e.cfg, "aws.region", "us-west-2", NULL);
+	run_engine(&e, &req, &r);
+	ck_assert_int_eq(r.out.status, GCR_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(r.out.err.message, "aws.region"));
+	gcr_settings_set(e.cfg, "aws.region", "us-east-1", NULL);
+
 	classic_spec(&req.spec);
 	req.sim_id = "bad id!";
 	run_engine(&e, &req, &r);
