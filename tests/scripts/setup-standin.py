@@ -10,7 +10,8 @@ everything else to them unchanged.
      member names) and the Content-MD5 header against the body; the bucket
      must exist in s3rver.  Stored per bucket, answered back as sent.
   DynamoDB (dynalite lacks them): DescribeContinuousBackups and
-     UpdateContinuousBackups, for tables dynalite knows.
+     UpdateContinuousBackups, for tables dynalite knows.  dynalite's answer
+     "" to TagResource/UntagResource is passed on as DynamoDB's {}.
 
 This is a stand-in, not an implementation: the report of issue 9 says which
 calls were checked only here.  Usage:
@@ -116,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
                 '</Error>' % (code, message)).encode()
         self._send(status, body)
 
-    def _forward(self, base, body):
+    def _forward(self, base, body, json_fix=False):
         req = urllib.request.Request(base + self.path, data=body if body or self.command in ('PUT', 'POST')
                                      else None, method=self.command)
         for k, v in self.headers.items():
@@ -127,6 +128,8 @@ class Handler(BaseHTTPRequestHandler):
                 status, data, headers = r.status, r.read(), r.headers
         except urllib.error.HTTPError as e:
             status, data, headers = e.code, e.read(), e.headers
+        if json_fix and status == 200 and data.strip() == b'""':
+            data = b'{}'    # dynalite answers TagResource with "", DynamoDB with {}
         self._send(status, data, headers.get('Content-Type', 'application/octet-stream'),
                    {k: v for k, v in headers.items()
                     if k.lower() in ('etag', 'x-amz-request-id', 'x-amzn-requestid', 'last-modified')})
@@ -206,7 +209,7 @@ class Handler(BaseHTTPRequestHandler):
         target = self.headers.get('X-Amz-Target', '')
         op = target.rpartition('.')[2]
         if op not in ('DescribeContinuousBackups', 'UpdateContinuousBackups'):
-            return self._forward(self.server.dynamodb, body)
+            return self._forward(self.server.dynamodb, body, json_fix=True)
         doc = json.loads(body or b'{}')
         table = doc.get('TableName', '')
         req = urllib.request.Request(self.server.dynamodb + '/', data=json.dumps({'TableName': table}).encode(),

@@ -146,6 +146,25 @@ while [ $k -le 18 ]; do
 	k=$((k + 1))
 done
 
+# --- killed at some moment (SIGKILL, no clean-up), then rerun ------------------------------
+for delay in 0.3 0.7 1.1 1.5; do
+	tbctl POST reset '{"seed":"empty"}' >/dev/null
+	name="kill$(echo $delay | tr -d .)"
+	"$GCRUNNER" setup --yes --skip-quotas --prefix "$name" $NET >"$TEST_TMP/out" 2>&1 &
+	pid=$!
+	sleep "$delay"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	"$GCRUNNER" setup --yes --skip-quotas --prefix "$name" $NET >"$TEST_TMP/out" 2>&1
+	s2=$?
+	"$GCRUNNER" setup --plan --skip-quotas --prefix "$name" $NET >"$TEST_TMP/out3" 2>&1
+	if [ $s2 -eq 0 ] && grep -q "0 to create, 0 to change, 0 to delete, 18 unchanged" "$TEST_TMP/out3"; then
+		pass "killed after ${delay}s, completed by the next run"
+	else
+		fail "killed after ${delay}s: rerun $s2: $(tail -2 "$TEST_TMP/out3")"
+	fi
+done
+
 # --- the answer lost after the queue was made (server-side fault) ---------------------------
 tbctl POST reset '{"seed":"empty"}' >/dev/null
 tbctl POST faults '{"service":"batch","operation":"CreateJobQueue","kind":"drop","when":"after","count":1}' >/dev/null

@@ -302,7 +302,7 @@ static void tbctl(const char *method, const char *path)
 }
 
 struct sso_run {
-	int done, prompted, approve;
+	int done, prompted, approve, slowdown;
 	enum gcr_status st;
 	struct gcr_error err;
 	char user_code[64];
@@ -314,6 +314,8 @@ static void on_prompt(const struct gcr_sso_device_prompt *p, void *data)
 	struct sso_run *r = data;
 
 	r->prompted++;
+	if (r->slowdown)
+		tbctl("POST", "sso-oidc/slowdown");
 	ck_assert_ptr_nonnull(p->user_code);
 	ck_assert_ptr_nonnull(strstr(p->verification_uri_complete, p->user_code));
 	snprintf(r->user_code, sizeof r->user_code, "%s", p->user_code);
@@ -461,6 +463,54 @@ START_TEST(sso_declined_is_reported)
 }
 END_TEST
 
+/* The times (epoch s) of the CreateToken calls the test bed saw. */
+static int token_call_times(double *t, int max)
+{
+	char *cmd = gcr_strdup_printf("/usr/bin/python3 '%s/tests/testbed/tbctl' GET "
+				      "'requests?operation=CreateToken'", getenv("top_srcdir"));
+	FILE *f = popen(cmd, "r");
+	json_t *doc = json_loadf(f, 0, NULL), *e;
+	size_t i;
+	int n = 0;
+
+	pclose(f);
+	free(cmd);
+	json_array_foreach(json_object_get(doc, "requests"), i, e)
+		if (n < max)
+			t[n++] = json_number_value(json_object_get(e, "t"));
+	json_decref(doc);
+	return n;
+}
+
+START_TEST(sso_slow_down_adds_five_seconds)
+{
+	struct gcr_sso_login_options o = {
+		.start_url = "https://d-9067000000.awsapps.com/start",
+		.sso_region = "us-east-1", .session_name = "gcr-slow", .profile = "p",
+	};
+	struct sso_run r = { .approve = 1, .slowdown = 1 };
+	struct gcr_error err;
+	uv_loop_t loop;
+	struct gcr_sso_login *l;
+	double t[8];
+	int n;
+
+	uv_loop_init(&loop);
+	l = gcr_sso_login_start(&loop, &o, on_prompt, on_done, &r, &err);
+	ck_assert_ptr_nonnull(l);
+	run(&loop, &r);
+	ck_assert_msg(r.st == GCR_OK, "%s", r.err.message);
+	/* First poll: SlowDownException; the next waits interval (1 s) + 5 s
+	 * (RFC 8628 section 3.5) -- a protocol rule, checked as a lower bound. */
+	n = token_call_times(t, 8);
+	ck_assert_int_eq(n, 2);
+	ck_assert_msg(t[1] - t[0] >= 5.9, "polled again after %.2f s", t[1] - t[0]);
+	gcr_sso_login_free(l);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ck_assert_int_eq(uv_loop_close(&loop), 0);
+}
+END_TEST
+
 START_TEST(sso_start_url_must_be_https)
 {
 	struct gcr_sso_login_options o = {
@@ -494,6 +544,7 @@ static Suite *setup_suite(void)
 	tcase_set_timeout(bedcase, 60);
 	tcase_add_test(bedcase, sso_device_flow_signs_in_and_the_chain_uses_it);
 	tcase_add_test(bedcase, sso_declined_is_reported);
+	tcase_add_test(bedcase, sso_slow_down_adds_five_seconds);
 	suite_add_tcase(s, bedcase);
 	return s;
 }

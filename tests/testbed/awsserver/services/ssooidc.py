@@ -9,6 +9,7 @@ SlowDownException.  Issued access tokens are accepted by the SSO portal
 
     POST /__control/sso-oidc/approve   {"userCode": "ABCD-EFGH"} (or {} = all pending)
     POST /__control/sso-oidc/deny      {"userCode": ...}
+    POST /__control/sso-oidc/slowdown  {"count": N}  the next N polls answer SlowDownException
     GET  /__control/sso-oidc           {"pending": [userCode...], "tokens": N}
 """
 import random
@@ -39,6 +40,7 @@ class SsoOidc(Service):
         self.clients = {}
         self.devices = {}       # deviceCode -> {...}
         self.tokens = {}        # accessToken -> {startUrl, expires}
+        self.slowdowns = 0      # forced SlowDownException answers still to give
 
     def op_RegisterClient(self, ctx, p):
         cid = 'client-' + uuid.uuid4().hex
@@ -77,6 +79,9 @@ class SsoOidc(Service):
             raise AwsError('ExpiredTokenException', 'Device code has expired', status=400)
         too_fast = now - d['last_poll'] < INTERVAL * 0.8
         d['last_poll'] = now
+        if self.slowdowns > 0:
+            self.slowdowns -= 1
+            raise AwsError('SlowDownException', 'Client is polling too fast', status=400)
         if d['state'] == 'denied':
             raise AwsError('AccessDeniedException', 'Access denied', status=400)
         if d['state'] == 'pending':
@@ -94,6 +99,9 @@ class SsoOidc(Service):
         return t is not None and t['expires'] > time.time()
 
     def control(self, method, path, doc, q=None):
+        if path == 'slowdown':
+            self.slowdowns = int(doc.get('count', 1))
+            return {'slowdowns': self.slowdowns}
         if path in ('approve', 'deny'):
             n = 0
             for d in self.devices.values():
