@@ -19,8 +19,9 @@ bed prepare --bucket "$BUCKET" >"$TEST_TMP/prepare.log" 2>&1 || {
 
 DIRECT_DYNAMODB=$AWS_ENDPOINT_URL_DYNAMODB
 DIRECT_S3=$AWS_ENDPOINT_URL_S3
-bed proxy --dynamodb "$DIRECT_DYNAMODB" --s3 "$DIRECT_S3" --port-file "$TEST_TMP/proxy.port" \
-	>"$TEST_TMP/proxy.log" 2>&1 &
+# Started directly (not through the bed function), so $! is python's pid.
+/usr/bin/python3 "$BED" proxy --dynamodb "$DIRECT_DYNAMODB" --s3 "$DIRECT_S3" \
+	--port-file "$TEST_TMP/proxy.port" >"$TEST_TMP/proxy.log" 2>&1 &
 proxy_pid=$!
 trap 'kill $proxy_pid 2>/dev/null; testbed_stop; rm -rf "$TEST_TMP"' EXIT
 i=0
