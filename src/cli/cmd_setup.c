@@ -187,10 +187,9 @@ static enum gcr_status check_identity(struct run *r)
 		return r->st;
 	creds = gcr_aws_credentials_cached(gcr_aws_client_credentials(r->aws));
 	if (creds && !r->json)
-		fprintf(stderr, _("Using credentials from %s (%s), profile %s.\n"),
+		fprintf(stderr, _("Using credentials from %s (%s).\n"),
 			gcr_credentials_describe_source(creds),
-			gcr_aws_redact_key_id(creds->access_key_id, redacted),
-			gcr_aws_client_profile(r->aws));
+			gcr_aws_redact_key_id(creds->access_key_id, redacted));
 	return GCR_OK;
 }
 

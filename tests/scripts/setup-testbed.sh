@@ -64,6 +64,29 @@ expect_match "$err" "spot vCPUs .*: 32 \(a typical run needs 64\)" "spot quota r
 expect_match "$err" "Too low: .*24-48 hours" "low quota explained with the 24-48 h warning"
 expect_no_match "$err" "on-demand vCPUs .*256.*Too low" "on-demand quota is enough"
 
+# --- asking for more quota, on a terminal (tmux) -----------------------------------
+TMUX_BIN=${TMUX_BIN:-$(command -v tmux)}
+if [ -n "$TMUX_BIN" ]; then
+	SOCK="$TEST_TMP/tmux.sock"
+	"$TMUX_BIN" -S "$SOCK" new-session -d -s t -x 120 -y 50 \
+		"env LANG=C.UTF-8 '$GCRUNNER' setup --plan --prefix q; echo EXIT=\$?; sleep 30"
+	n=0
+	until "$TMUX_BIN" -S "$SOCK" capture-pane -p -t t | grep -q "Request an increase now"; do
+		n=$((n + 1)); [ $n -gt 300 ] && break; sleep 0.1
+	done
+	"$TMUX_BIN" -S "$SOCK" send-keys -t t y Enter
+	n=0
+	until "$TMUX_BIN" -S "$SOCK" capture-pane -p -t t | grep -q "EXIT="; do
+		n=$((n + 1)); [ $n -gt 300 ] && break; sleep 0.1
+	done
+	screen=$("$TMUX_BIN" -S "$SOCK" capture-pane -p -t t -S -100)
+	"$TMUX_BIN" -S "$SOCK" kill-server
+	expect_match "$screen" "Requested \(status PENDING\)\.  AWS usually decides within 24-48 hours" \
+		"quota increase requested on confirmation"
+	expect_match "$(tbctl --get requests.0.DesiredValue GET service-quotas)" "^256" \
+		"asked for four typical runs' worth (256 vCPUs)"
+fi
+
 # --- a full setup ---------------------------------------------------------------
 tbctl POST reset '{"seed":"empty"}' >/dev/null
 expect_status 0 "setup --yes" "$GCRUNNER" setup --yes --skip-quotas $NET
