@@ -396,6 +396,20 @@ static void fill_config(struct gcr_setup_config *c, const struct opts *o,
 	c->n_subnets = o->n_subnets;
 	c->security_groups = (const char *const *)o->sgs;
 	c->n_security_groups = o->n_sgs;
+	if (!o->n_subnets && same_prefix && gcr_settings_list_len(cfg, "setup.subnets") > 0) {
+		/* What an earlier run was given (the list belongs to cfg). */
+		static const char *subnets[64], *sgs[64];
+		size_t n = gcr_settings_list_len(cfg, "setup.subnets"), m;
+		for (size_t i = 0; i < n && i < 64; i++)
+			subnets[i] = gcr_settings_list_item(cfg, "setup.subnets", i);
+		c->subnets = subnets;
+		c->n_subnets = n < 64 ? n : 64;
+		m = gcr_settings_list_len(cfg, "setup.security_groups");
+		for (size_t i = 0; i < m && i < 64; i++)
+			sgs[i] = gcr_settings_list_item(cfg, "setup.security_groups", i);
+		c->security_groups = sgs;
+		c->n_security_groups = m < 64 ? m : 64;
+	}
 	c->image_arm64 = gcr_settings_get(cfg, "batch.image.arm64");
 	c->image_x86_64 = gcr_settings_get(cfg, "batch.image.x86_64");
 	/* Test hooks: interrupt before step k; poll Batch faster. */

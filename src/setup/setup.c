@@ -1019,6 +1019,12 @@ static enum gcr_status save_settings(struct gcr_setup *g, struct gcr_error *err)
 	}
 	SET("setup.prefix", g->prefix);
 #undef SET
+	/* Networking the user picked is used again by later runs. */
+	if (st == GCR_OK && create && g->cfg.n_subnets > 0)
+		st = gcr_settings_set_list(cfg, "setup.subnets", g->cfg.subnets, g->cfg.n_subnets, err);
+	if (st == GCR_OK && create && g->cfg.n_security_groups > 0)
+		st = gcr_settings_set_list(cfg, "setup.security_groups", g->cfg.security_groups,
+					   g->cfg.n_security_groups, err);
 	if (st == GCR_OK)
 		st = gcr_settings_save(cfg, g->cfg.settings_path, err);
 	return st;

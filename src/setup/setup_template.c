@@ -204,14 +204,16 @@ static json_t *build_template(const struct gcr_setup_config *c)
 								keys[i][k], "KeyType",
 								k ? "RANGE" : "HASH"));
 		}
+		/* No SSESpecification: like setup, the default encryption at rest
+		 * (an AWS owned key), without KMS request charges. */
 		snprintf(name, sizeof name, "%sTable", setup_table_base[i]);
 		json_object_set_new(res, name, json_pack(
-			"{s:s, s:s, s:{s:s, s:s, s:o, s:o, s:{s:b}, s:{s:b}, s:o}}",
+			"{s:s, s:s, s:{s:s, s:s, s:o, s:o, s:{s:b}, s:o}}",
 			"Type", "AWS::DynamoDB::Table", "DeletionPolicy", "Retain", "Properties",
 			"TableName", tname, "BillingMode", "PAY_PER_REQUEST",
 			"AttributeDefinitions", attrs, "KeySchema", schema,
 			"PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled", 1,
-			"SSESpecification", "SSEEnabled", 1, "Tags", cfn_tags_list()));
+			"Tags", cfn_tags_list()));
 		free(tname);
 	}
 

@@ -119,6 +119,10 @@ expect_match "$out" "0 to create, 0 to change, 0 to delete, 18 unchanged" "secon
 [ "$(creates)" -eq 0 ] && pass "second run made no create or change call" \
 	|| fail "second run made $(creates) create/change calls"
 
+expect_status 0 "plan without --subnets" "$GCRUNNER" setup --plan --skip-quotas
+expect_match "$out" "found +network .*subnets subnet-0def0000000000001; security groups sg-0def0000000000001" \
+	"the subnets given before are used again"
+
 # --- destroy keeps data --------------------------------------------------------------
 tbctl POST batch/jobs '{"count":3,"finished":0,"running":2,"jobQueue":"gcrunner-arm64","hold":true}' >/dev/null
 expect_status 0 "setup --destroy --plan" "$GCRUNNER" setup --destroy --plan
