@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bundle/bundle.h"
+#include "ui/bundle_jobs.h"
 #include "i18n.h"
 #include "ui/steps.h"
 #include "ui/text.h"
@@ -47,36 +48,87 @@ static const struct {
  * previous restart until a path is given). */
 static bool own_file_picked;
 
-/* Which collections the run-bundle generator accepts for a simulation,
- * remembered per model and simulation (asking builds a bundle). */
+/* Which collections the run-bundle generator accepts, per model and
+ * simulation (one wizard per process).  Asking builds a bundle for each
+ * collection, in the background (bundle_jobs.h); until the answer is in,
+ * the list says it is checking. */
 static struct {
 	enum gcr_model model;
 	char simulation[GCR_ID_MAX];
+	bool known;                  /* the answer for model/simulation is in */
+	bool asking;
 	bool offered[NCOLLECTIONS];
 	char why[NCOLLECTIONS][UI_NOTE_MAX];
 } offered_cache;
 
+/* True while output_build runs: an answer that comes at once (no app, so
+ * no thread pool) must not rebuild the form being built. */
+static bool building;
+
+static void generator_answered(struct wizard *w, const struct wiz_bundle_job *job)
+{
+	int kept = 0;
+	bool dropped = false;
+
+	offered_cache.asking = false;
+	if (job->specs[0].model != w->spec.model ||
+	    strcmp(job->specs[0].simulation, w->spec.simulation) != 0) {
+		if (!building && strcmp(wizard_current(w)->id, "output") == 0)
+			wizard_rebuild(w);   /* asked for another simulation: ask again */
+		return;
+	}
+	offered_cache.known = true;
+	for (size_t i = 0; i < NCOLLECTIONS; i++) {
+		offered_cache.offered[i] = job->bundles[i] != NULL;
+		offered_cache.why[i][0] = '\0';
+		if (!job->bundles[i])
+			ui_text_copy(offered_cache.why[i], sizeof offered_cache.why[i],
+				     job->errors[i].message);
+	}
+	if (building)
+		return;
+	/* Ticked while we were asking, but not offered: untick. */
+	for (int i = 0; i < w->spec.ncollections; i++) {
+		bool ok = true;
+		for (size_t k = 0; k < NCOLLECTIONS; k++)
+			if (strcmp(collections[k].name, w->spec.collections[i]) == 0)
+				ok = offered_cache.offered[k];
+		if (ok)
+			memmove(w->spec.collections[kept++], w->spec.collections[i], GCR_ID_MAX);
+		else
+			dropped = true;
+	}
+	if (dropped) {
+		w->spec.ncollections = kept;
+		wizard_message(w, UI_ROLE_WARNING, "%s",
+			       _("Collections this simulation does not offer were unticked."));
+		wizard_changed(w, WIZ_OUTPUT);
+	}
+	if (strcmp(wizard_current(w)->id, "output") == 0)
+		wizard_rebuild(w);
+}
+
 static void ask_generator(struct wizard *w)
 {
+	struct wiz_bundle_job *job;
 	struct gcr_spec s = w->spec;
 
-	if (offered_cache.model == s.model && strcmp(offered_cache.simulation, s.simulation) == 0)
+	if (offered_cache.model != s.model || strcmp(offered_cache.simulation, s.simulation) != 0) {
+		offered_cache.model = s.model;
+		snprintf(offered_cache.simulation, sizeof offered_cache.simulation, "%s", s.simulation);
+		offered_cache.known = false;
+	}
+	if (offered_cache.known || offered_cache.asking)
 		return;
-	offered_cache.model = s.model;
-	snprintf(offered_cache.simulation, sizeof offered_cache.simulation, "%s", s.simulation);
+	offered_cache.asking = true;
 	gcr_spec_apply_defaults(&s, w->cat);
 	s.ncollections = 1;
+	job = wiz_bundle_job_new(w, NCOLLECTIONS, generator_answered);
 	for (size_t i = 0; i < NCOLLECTIONS; i++) {
-		struct gcr_bundle *b = NULL;
-		struct gcr_error err;
-
-		snprintf(s.collections[0], sizeof s.collections[0], "%s", collections[i].name);
-		offered_cache.offered[i] = gcr_bundle_build(&s, NULL, &b, &err) == GCR_OK;
-		offered_cache.why[i][0] = '\0';
-		if (!offered_cache.offered[i])
-			ui_text_copy(offered_cache.why[i], sizeof offered_cache.why[i], err.message);
-		gcr_bundle_free(b);
+		job->specs[i] = s;
+		ui_text_copy(job->specs[i].collections[0], GCR_ID_MAX, collections[i].name);
 	}
+	wiz_bundle_job_start(job);
 }
 
 static bool chosen(const struct gcr_spec *s, const char *name)
@@ -100,7 +152,9 @@ static void output_build(struct wizard *w, struct ui_form *f)
 	const char *current_freq = w->spec.output_frequency[0] ? w->spec.output_frequency : "monthly";
 	bool own_restart;
 
+	building = true;
 	ask_generator(w);
+	building = false;
 	set = ui_form_add_field(f, UI_FIELD_CHOICE, F_SET, _("Diagnostic collections (HISTORY.rc)"));
 	it = ui_field_add_item(set, "default", _("the simulation's default set"));
 	snprintf(it->detail, sizeof it->detail, "%s",
@@ -113,11 +167,14 @@ static void output_build(struct wizard *w, struct ui_form *f)
 
 	list = ui_form_add_field(f, UI_FIELD_MULTI, F_COLLECTIONS, _("Collections"));
 	list->hidden = w->spec.ncollections == 0;
+	if (!offered_cache.known)
+		snprintf(list->note, sizeof list->note, "%s",
+			 _("Checking which collections this simulation offers..."));
 	for (size_t i = 0; i < NCOLLECTIONS; i++) {
 		it = ui_field_add_item(list, collections[i].name, collections[i].name);
 		snprintf(it->badge, sizeof it->badge, "%s", _(collections[i].text));
 		snprintf(it->detail, sizeof it->detail, "%s", _(collections[i].text));
-		if (!offered_cache.offered[i])
+		if (offered_cache.known && !offered_cache.offered[i])
 			snprintf(it->reason, sizeof it->reason, "%s", offered_cache.why[i]);
 		it->checked = chosen(&w->spec, collections[i].name);
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bundle/bundle.h"
+#include "ui/bundle_jobs.h"
 #include "i18n.h"
 #include "ui/steps.h"
 #include "ui/text.h"
@@ -135,53 +136,109 @@ static void add_plan(struct wizard *w, struct ui_field *fld)
 	plan_line(fld, "target", keyw, keys[11], output_place(w, v, sizeof v));
 }
 
-static void add_files(struct wizard *w, struct ui_field *fld)
+/* The files the plan would generate, worked out in the background (a
+ * bundle build is too slow for the loop thread; bundle_jobs.h) and kept
+ * while the plan stays the same.  One wizard per process. */
+#define MAX_FILES 24
+static struct {
+	struct gcr_spec spec;               /* the plan the list is for */
+	struct gcr_bundle_options opts;
+	bool known, asking, building;
+	size_t n;
+	char path[MAX_FILES][128];
+	char what[MAX_FILES][UI_LABEL_MAX];
+	char error[GCR_ERROR_MESSAGE_MAX];
+} files;
+
+/* The spec and options the bundle is built from: the chosen (or now
+ * cheapest) instance type's cores and network. */
+static void bundle_inputs(struct wizard *w, struct gcr_spec *s, struct gcr_bundle_options *opts)
 {
 	const struct gcr_estimate_option *cur = wizard_current_option(w);
-	struct gcr_bundle_options opts;
-	struct gcr_bundle *b = NULL;
-	struct gcr_spec s = w->spec;
-	struct gcr_error err;
 
-	memset(&opts, 0, sizeof opts);
+	*s = w->spec;
+	memset(opts, 0, sizeof *opts);
 	if (cur && cur->instance) {
-		opts.physical_cores = cur->instance->cores;
-		opts.vcpus = cur->instance->vcpus;
-		opts.efa = cur->instance->efa;
-		if (!s.instance_type[0])
-			snprintf(s.instance_type, sizeof s.instance_type, "%s", cur->instance_type);
-		if (s.model == GCR_MODEL_GCHP && s.cores_per_node == 0)
-			s.cores_per_node = cur->cores_per_node;
+		opts->physical_cores = cur->instance->cores;
+		opts->vcpus = cur->instance->vcpus;
+		opts->efa = cur->instance->efa;
+		if (!s->instance_type[0])
+			snprintf(s->instance_type, sizeof s->instance_type, "%s", cur->instance_type);
+		if (s->model == GCR_MODEL_GCHP && s->cores_per_node == 0)
+			s->cores_per_node = cur->cores_per_node;
 	}
 	if (w->est_ok)
-		opts.input_volume_gb = w->est.input_data_gib * 1.073741824;
-	gcr_spec_apply_defaults(&s, w->cat);
-	if (gcr_bundle_build(&s, &opts, &b, &err) != GCR_OK) {
-		struct ui_item *it = ui_field_add_item(fld, "", err.message);
-		ui_text_copy(it->detail, sizeof it->detail, err.message);
-		return;
+		opts->input_volume_gb = w->est.input_data_gib * 1.073741824;
+	gcr_spec_apply_defaults(s, w->cat);
+}
+
+static void files_done(struct wizard *w, const struct wiz_bundle_job *job)
+{
+	const struct gcr_bundle *b = job->bundles[0];
+
+	files.asking = false;
+	files.spec = job->specs[0];
+	files.opts = job->opts;
+	files.known = true;
+	files.n = 0;
+	files.error[0] = '\0';
+	if (!b)
+		ui_text_copy(files.error, sizeof files.error, job->errors[0].message);
+	for (size_t i = 0; b && i < b->nfiles && files.n < MAX_FILES; i++, files.n++) {
+		ui_text_copy(files.path[files.n], sizeof files.path[0], b->files[i].path);
+		ui_text_copy(files.what[files.n], sizeof files.what[0],
+			     b->files[i].what ? _(b->files[i].what) : "");
 	}
-	for (size_t i = 0; i < b->nfiles; i++) {
-		struct ui_item *it = ui_field_add_item(fld, "", b->files[i].path);
-		if (b->files[i].what) {
-			snprintf(it->badge, sizeof it->badge, "%s", _(b->files[i].what));
-			snprintf(it->detail, sizeof it->detail, "%s: %s", b->files[i].path, _(b->files[i].what));
+	if (!files.building && strcmp(wizard_current(w)->id, "review") == 0)
+		wizard_rebuild(w);
+}
+
+static void add_files(struct wizard *w, struct ui_field *fld)
+{
+	struct gcr_bundle_options opts;
+	struct gcr_spec s;
+
+	bundle_inputs(w, &s, &opts);
+	if (!files.known || memcmp(&s, &files.spec, sizeof s) != 0 ||
+	    memcmp(&opts, &files.opts, sizeof opts) != 0) {
+		files.known = false;
+		if (!files.asking) {
+			struct wiz_bundle_job *job = wiz_bundle_job_new(w, 1, files_done);
+			job->specs[0] = s;
+			job->opts = opts;
+			files.asking = true;
+			files.building = true;
+			wiz_bundle_job_start(job);   /* may answer at once (no app) */
+			files.building = false;
 		}
 	}
-	gcr_bundle_free(b);
+	if (!files.known || memcmp(&s, &files.spec, sizeof s) != 0) {
+		ui_field_add_item(fld, "", _("(working out the files...)"));
+		return;
+	}
+	if (files.error[0]) {
+		struct ui_item *it = ui_field_add_item(fld, "", files.error);
+		ui_text_copy(it->detail, sizeof it->detail, files.error);
+		return;
+	}
+	for (size_t i = 0; i < files.n; i++) {
+		struct ui_item *it = ui_field_add_item(fld, "", files.path[i]);
+		snprintf(it->badge, sizeof it->badge, "%s", files.what[i]);
+		snprintf(it->detail, sizeof it->detail, "%s: %s", files.path[i], files.what[i]);
+	}
 }
 
 static void review_build(struct wizard *w, struct ui_form *f)
 {
 	struct ui_field *plan = ui_form_add_field(f, UI_FIELD_VIEW, F_PLAN,
 						  _("Your run (Enter on a line to change it)"));
-	struct ui_field *files = ui_form_add_field(f, UI_FIELD_VIEW, F_FILES,
-						   _("Files that would be generated"));
+	struct ui_field *file_list = ui_form_add_field(f, UI_FIELD_VIEW, F_FILES,
+						       _("Files that would be generated"));
 	struct ui_field *name = ui_form_add_field(f, UI_FIELD_TEXT, F_NAME, _("Run name (optional)"));
 	struct ui_field *path = ui_form_add_field(f, UI_FIELD_TEXT, F_PATH, _("Save the spec as"));
 
 	add_plan(w, plan);
-	add_files(w, files);
+	add_files(w, file_list);
 	name->width = 30;
 	ui_field_set_text(f, name, w->spec.name);
 	path->width = 40;
@@ -204,8 +261,8 @@ static unsigned save(struct wizard *w)
 static unsigned submit(struct wizard *w)
 {
 	wizard_message(w, UI_ROLE_HINT, "%s",
-		       _("Submitting arrives with the submission feature. For now, save the spec; "
-			 "'gcrunner estimate --spec FILE' reads it."));
+		       _("Submitting from the wizard arrives with the submission feature. For now, "
+			 "save the spec (w) and run: gcrunner submit --spec FILE"));
 	return UI_HANDLED | UI_REDRAW;
 }
 

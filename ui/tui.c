@@ -25,6 +25,7 @@
 #include "settings.h"
 #include "ui/actions.h"
 #include "ui/app.h"
+#include "ui/bundle_jobs.h"
 #include "ui/live_prices.h"
 #include "ui/theme.h"
 #include "ui/tui.h"
@@ -121,6 +122,7 @@ int gcr_tui_main(const struct cli_context *ctx)
 
 	status = ui_app_run(app);
 
+	wiz_bundle_jobs_drain(w);
 	live_prices_stop(lp);
 	gcr_log_debug("wizard ended with status %d after %lu estimates", status, w->estimates_run);
 	ui_app_free(app);

@@ -100,6 +100,8 @@ struct wizard {
 	char message[WIZ_MESSAGE_MAX];
 	enum ui_role message_role;
 
+	int bundle_jobs;                  /* bundle builds running (bundle_jobs.c) */
+
 	/* Live prices fetched in the background (live_prices.c). */
 	enum { WIZ_PRICES_CATALOG, WIZ_PRICES_FETCHING, WIZ_PRICES_LIVE,
 	       WIZ_PRICES_FAILED } live_prices;

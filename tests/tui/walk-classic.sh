@@ -63,7 +63,7 @@ tui_keys x
 tui_wait_gone "Help: Instance" && pass "any key closes the help" || fail "any key closes the help"
 
 tui_keys Tab Enter
-tui_wait "Step 11 of 11" && tui_expect_screen classic-13-review "review: plan, files, save"
+tui_wait "Step 11 of 11" && tui_wait "spec.yaml" && tui_expect_screen classic-13-review "review: plan, files, save"
 
 # Save the spec (w), then check it with the command line.
 tui_keys w

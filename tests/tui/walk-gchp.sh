@@ -44,6 +44,7 @@ tui_check "4 nodes, on-demand pricing" "the estimates follow the node count"
 tui_expect_screen gchp-04-instance "instance and nodes"
 tui_keys Tab Tab Tab Enter
 tui_wait "Step 11 of 11"
+tui_wait "MANIFEST"
 # Type a file name for the spec.
 tui_keys Tab Tab Tab
 for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19; do tui_keys BSpace; done

@@ -452,6 +452,49 @@ START_TEST(the_saved_spec_reads_back)
 }
 END_TEST
 
+START_TEST(collections_are_the_ones_the_generator_accepts)
+{
+	struct ui_field *list;
+	struct ui_item *rn;
+
+	wizard_set_model(&wiz, GCR_MODEL_CLASSIC);
+	go_to("output");
+	ck_assert(field("Collections")->hidden);            /* the default set */
+	pick("Diagnostic collections (HISTORY.rc)", "choose");
+	ck_assert_int_eq(wiz.spec.ncollections, 1);
+	ck_assert_str_eq(wiz.spec.collections[0], "SpeciesConc");
+	list = field("Collections");
+	ck_assert(!list->hidden);
+	ck_assert(item(list, "SpeciesConc")->checked);
+	rn = item(list, "RadioNuclide");                     /* TransportTracers only */
+	ck_assert_msg(rn->reason[0] != '\0', "RadioNuclide offered for full chemistry");
+	ck_assert_str_eq(item(list, "Budget")->reason, "");
+	pick("Collections", "Budget");
+	key(UI_ACT_TOGGLE);
+	ck_assert_int_eq(wiz.spec.ncollections, 2);
+	ck_assert_str_eq(wiz.spec.collections[1], "Budget");
+	pick("Collections", "RadioNuclide");
+	key(UI_ACT_TOGGLE);
+	ck_assert_int_eq(wiz.spec.ncollections, 2);          /* refused */
+}
+END_TEST
+
+START_TEST(review_lists_the_generated_files)
+{
+	struct ui_field *files;
+	bool config = false, history = false;
+
+	wizard_set_model(&wiz, GCR_MODEL_CLASSIC);
+	go_to("review");
+	files = field("Files that would be generated");
+	for (int i = 0; i < files->nitems; i++) {
+		config |= strcmp(files->items[i].label, "geoschem_config.yml") == 0;
+		history |= strcmp(files->items[i].label, "HISTORY.rc") == 0;
+	}
+	ck_assert(config && history);
+}
+END_TEST
+
 START_TEST(every_step_has_a_title_and_help)
 {
 	size_t n;
@@ -492,6 +535,8 @@ static Suite *wizard_suite(void)
 	tcase_add_test(tc, live_prices_re_estimate);
 	tcase_add_test(tc, targets_read_the_configuration);
 	tcase_add_test(tc, the_saved_spec_reads_back);
+	tcase_add_test(tc, collections_are_the_ones_the_generator_accepts);
+	tcase_add_test(tc, review_lists_the_generated_files);
 	tcase_add_test(tc, every_step_has_a_title_and_help);
 	suite_add_tcase(s, tc);
 	return s;
