@@ -32,13 +32,14 @@ wait_for() {
 		sleep 0.1
 	done
 }
+# start [VAR=value...]: setup --plan in a fresh tmux server.
 start() {
 	# A fresh server per run: a server being killed may still take the socket.
 	"$TMUX_BIN" -S "$SOCK" kill-server 2>/dev/null
 	RUN=$((RUN + 1))
 	SOCK="$TEST_TMP/tmux$RUN.sock"
 	"$TMUX_BIN" -S "$SOCK" new-session -d -s t -x 120 -y 50 \
-		"env LANG=C.UTF-8 HOME='$HOME' '$GCRUNNER' setup --plan --skip-quotas; echo EXIT=\$?; sleep 30"
+		"env $* LANG=C.UTF-8 HOME='$HOME' '$GCRUNNER' setup --plan --skip-quotas; echo EXIT=\$?; sleep 30"
 }
 
 # --- an access key ------------------------------------------------------------------
@@ -88,5 +89,16 @@ cache=$(ls "$HOME/.aws/sso/cache/"*.json 2>/dev/null | head -1)
 config=$(cat "$HOME/.aws/config")
 expect_match "$config" "sso_session = gcrunner" "profile names the SSO session"
 expect_match "$config" "sso_role_name = ReadOnly" "profile names the chosen role"
+
+# --- no region: the advice, then the default (where the input data is) ---------------
+start -u AWS_REGION -u AWS_DEFAULT_REGION AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET"
+wait_for "Region \[us-west-2\]:" && pass "asked for a region" || fail "no region question: $(screen | tail -5)"
+s=$(screen)
+expect_match "$s" "input data \(s3://geos-chem, s3://gcgrid\) is in us-west-2" "says where the input data is"
+expect_match "$s" "us-west-2 +[0-9]+ +[0-9]+ +[-+][0-9]+% +<- input data here" "region table marks us-west-2"
+expect_match "$s" "us-east-1 +[0-9]+ +[0-9]+ +\+0%" "prices compared with us-east-1"
+keys Enter
+wait_for "Using credentials from|EXIT=" && expect_match "$(screen)" "Using credentials from environment" \
+	"goes on in the default region"
 
 finish
