@@ -42,6 +42,11 @@ tui_check "Compute nodes" "GCHP asks for nodes"
 tui_keys Tab Tab Right Right
 tui_check "4 nodes, on-demand pricing" "the estimates follow the node count"
 tui_expect_screen gchp-04-instance "instance and nodes"
+# A click on the first row of the estimate table (screen row 5, column 60:
+# X10 mouse encoding, 32 + 1-based position) makes it the instance type.
+tui_keys -H 1b 5b 4d 20 5d 26 1b 5b 4d 23 5d 26
+tui_check "Instance type: " "a click on a table row chooses that instance type"
+tui_check "4 nodes, on-demand pricing" "still 4 nodes after the click"
 tui_keys Tab Tab Tab Enter
 tui_wait "Step 11 of 11"
 tui_wait "MANIFEST"
