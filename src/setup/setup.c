@@ -550,8 +550,8 @@ void step_done(struct step *s)
 	if (g->mode == GCR_SETUP_MODE_CREATE) {
 		s->item.action = GCR_SETUP_EXISTS;
 	} else {
-		s->item.action = GCR_SETUP_ABSENT;
-		if (record_created(g, s, 0, &err) != GCR_OK) {
+		s->item.action = s->still_used ? GCR_SETUP_KEEP : GCR_SETUP_ABSENT;
+		if (!s->still_used && record_created(g, s, 0, &err) != GCR_OK) {
 			finish(g, err.code, &err);
 			return;
 		}

@@ -375,6 +375,8 @@ static void role_destroy(struct step *s)
 	if (s->phase > 0 && s->st != GCR_OK && !step_not_found(s)) {
 		/* Another region's policy still uses the role: leave it. */
 		if (s->phase == 2 && step_code_is(s, "DeleteConflict")) {
+			s->still_used = 1;
+			step_progress(s, _("%s still has other regions' policies: kept"), s->name);
 			step_done(s);
 			return;
 		}

@@ -39,6 +39,7 @@ struct step {
 	int spot;
 	int counter;                    /* loops and waits */
 	int quiet_denial;               /* an access denied answer is this step's own business */
+	int still_used;                 /* destroy: left in place for another setup; keep its record */
 	json_t *want;                   /* provider-specific desired state */
 	char *aux;                      /* provider-specific */
 

@@ -124,6 +124,14 @@ expect_match "$out" "found +network .*subnets subnet-0def0000000000001; security
 	"the subnets given before are used again"
 
 # --- destroy keeps data --------------------------------------------------------------
+# A setup in another region added its own policy to the job role (here by
+# the AWS CLI as that other setup): destroy must leave the role to it.
+if [ -x /usr/bin/aws ]; then
+	AWS_PAGER= /usr/bin/aws --endpoint-url "$TESTBED_AWS_URL" iam put-role-policy \
+		--role-name gcrunner-BatchJobRole --policy-name gcrunner-eu-west-1 \
+		--policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}' \
+		>/dev/null 2>"$TEST_TMP/awscli.err" || fail "aws iam put-role-policy: $(cat "$TEST_TMP/awscli.err")"
+fi
 tbctl POST batch/jobs '{"count":3,"finished":0,"running":2,"jobQueue":"gcrunner-arm64","hold":true}' >/dev/null
 expect_status 0 "setup --destroy --plan" "$GCRUNNER" setup --destroy --plan
 expect_match "$out" "delete +batch-job-queue +gcrunner-arm64 +\(3 active jobs will be terminated\)" \
@@ -134,7 +142,15 @@ expect_match "$err" "terminating 3 active jobs in gcrunner-arm64" "queue drained
 active=$(tbctl --get active GET batch/jobs)
 [ "$active" = 0 ] && pass "no job left active" || fail "$active jobs still active"
 iam=$(tbctl GET iam)
-expect_no_match "$iam" "BatchJobRole|ecsInstanceRole" "roles and instance profile removed"
+expect_no_match "$iam" "ecsInstanceRole" "instance role and profile removed"
+if [ -x /usr/bin/aws ]; then
+	expect_match "$(tbctl --get roles.gcrunner-BatchJobRole.inline GET iam)" '^\["gcrunner-eu-west-1"\]$' \
+		"job role kept for the other region, without this region's policy"
+	expect_match "$err" "gcrunner-BatchJobRole still has other regions' policies: kept" "says why it is kept"
+	expect_match "$(cat "$CONFIG")" "iam-role:gcrunner-BatchJobRole" "its record stays for the last destroy"
+else
+	expect_no_match "$iam" "BatchJobRole" "job role removed"
+fi
 expect_match "$iam" "AWSServiceRoleForBatch" "the shared service-linked role is kept"
 expect_status 0 "plan after destroy" "$GCRUNNER" setup --plan --skip-quotas $NET
 expect_match "$out" "create +batch-job-queue +gcrunner-arm64" "queue gone"
