@@ -43,6 +43,7 @@ struct ui_app {
 
 	bool help_open;
 	int help_scroll, help_lines;
+	bool quit_armed;        /* too small a screen: q pressed once */
 
 	struct {
 		bool open;
@@ -187,8 +188,13 @@ static void draw_too_small(struct ui_app *app)
 	y += 2;
 	y += ui_draw_wrapped(y, 1, app->rows - y, w, UI_ROLE_NORMAL, line);
 	y++;
-	ui_draw_wrapped(y, 1, app->rows - y, w, UI_ROLE_HINT,
-			_("Make the window larger, or press q to quit."));
+	if (app->ops->unsaved && app->ops->unsaved(app->view))
+		ui_draw_wrapped(y, 1, app->rows - y, w, app->quit_armed ? UI_ROLE_WARNING : UI_ROLE_HINT,
+				app->quit_armed ? _("Your choices are not saved: press q again to quit anyway.") :
+				_("Make the window larger, or press q twice to quit without saving."));
+	else
+		ui_draw_wrapped(y, 1, app->rows - y, w, UI_ROLE_HINT,
+				_("Make the window larger, or press q to quit."));
 }
 
 /* The help overlay: the current screen's purpose, then every action of the
@@ -425,7 +431,7 @@ static unsigned app_action(struct ui_app *app, const struct ui_event *ev)
 	case UI_ACT_QUIT:
 		if (app->ops->unsaved && app->ops->unsaved(app->view))
 			ui_app_ask(app, _("Your choices are not saved. Quit anyway?"),
-				   _("Quit"), _("Stay"), quit_answer, app);
+				   _("Quit (y)"), _("Stay (n)"), quit_answer, app);
 		else
 			ui_app_quit(app, 0);
 		return UI_HANDLED | UI_REDRAW;
@@ -439,13 +445,17 @@ static void dispatch(struct ui_app *app, const struct ui_event *ev)
 	unsigned r;
 
 	if (too_small(app)) {
-		/* Nothing to act on but quitting; q quits here without asking
-		 * only if nothing is unsaved (the question would not fit). */
-		if (ev->kind == UI_EV_KEY && ev->action == UI_ACT_QUIT &&
-		    !(app->ops->unsaved && app->ops->unsaved(app->view)))
-			ui_app_quit(app, 0);
+		/* Nothing to act on but quitting.  The question would not fit:
+		 * with unsaved choices q has to be pressed twice. */
+		if (ev->kind == UI_EV_KEY && ev->action == UI_ACT_QUIT) {
+			if (app->quit_armed || !(app->ops->unsaved && app->ops->unsaved(app->view)))
+				ui_app_quit(app, 0);
+			app->quit_armed = true;
+			app->dirty = true;
+		}
 		return;
 	}
+	app->quit_armed = false;
 	if (app->dialog.open) {
 		dialog_event(app, ev);
 		return;

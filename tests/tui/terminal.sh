@@ -39,6 +39,10 @@ tui_expect_screen terminal-resized-100x30 "the grid step at 100x30"
 tm resize-window -t t -x 64 -y 18
 tui_check "Choice " "at 64x18 a summary remains"
 tui_expect_screen terminal-resized-64x18 "the grid step at 64x18"
+tm resize-window -t t -x 40 -y 12
+tui_check "twice to quit" "too small with unsaved choices: q twice"
+tui_keys q
+tui_check "again to quit anyway" "the first q only warns"
 tm resize-window -t t -x 80 -y 24
 tui_check "(•) 2x2.5" "back at 80x24 the choice is kept"
 # Ctrl-C: out at once, status 130, terminal restored.
