@@ -710,8 +710,11 @@ static void draw_item(struct ui_form *f, struct ui_app *app, int fi, int i, int 
 		bw = w / 2;
 	labelw = w - (*mark ? 6 : 2) - (bw ? bw + 2 : 0) - 1;
 	ui_draw_text_cut(y, x + (*mark ? 6 : 2), labelw, role, it->label);
-	if (bw)
-		ui_draw_text_right(y, x + w - 1, bw, badge_role, badge);
+	if (bw) {
+		char cut[UI_LABEL_MAX];
+		ui_text_ellipsize(cut, sizeof cut, badge, bw, ui_glyphs()->ellipsis);
+		ui_draw_text_right(y, x + w - 1, bw, badge_role, cut);
+	}
 	if (more_above)
 		ui_draw_text(y, x + w - 1, 1, UI_ROLE_HINT, g->more_above);
 	if (more_below)

@@ -18,6 +18,7 @@ libgcrui_a_SOURCES = \
 	ui/steps.c ui/steps.h \
 	ui/panel.c ui/chart.c \
 	ui/live_prices.c ui/live_prices.h \
+	ui/screen_setup.c ui/screen_setup.h \
 	ui/bundle_jobs.c ui/bundle_jobs.h \
 	ui/step_welcome.c \
 	ui/step_model.c \

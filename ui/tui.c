@@ -27,6 +27,7 @@
 #include "ui/app.h"
 #include "ui/bundle_jobs.h"
 #include "ui/live_prices.h"
+#include "ui/screen_setup.h"
 #include "ui/theme.h"
 #include "ui/tui.h"
 #include "ui/wizard.h"
@@ -70,6 +71,7 @@ int gcr_tui_main(const struct cli_context *ctx)
 	struct ui_app_options opt;
 	struct ui_app *app;
 	struct live_prices *lp;
+	struct setup_screen *setup;
 	struct wizard *w;
 	const char *why = NULL;
 	char *config;
@@ -107,9 +109,13 @@ int gcr_tui_main(const struct cli_context *ctx)
 	opt.bench_path = getenv("GCR_TUI_BENCH");
 	opt.min_rows = MIN_ROWS;
 	opt.min_cols = MIN_COLS;
-	app = ui_app_new(uv_default_loop(), &opt, &wizard_view_ops, w, &why);
+	/* First start with AWS files but no configuration: offer setup first. */
+	setup = setup_screen_offer(settings, &wizard_view_ops, w);
+	app = ui_app_new(uv_default_loop(), &opt, setup ? &setup_screen_view_ops : &wizard_view_ops,
+			 setup ? (void *)setup : (void *)w, &why);
 	if (!app) {
 		fprintf(stderr, "%s: %s\n", ctx->program, why);
+		setup_screen_free(setup, uv_default_loop());
 		wizard_free(w);
 		free(w);
 		gcr_settings_free(settings);
@@ -124,6 +130,7 @@ int gcr_tui_main(const struct cli_context *ctx)
 
 	wiz_bundle_jobs_drain(w);
 	live_prices_stop(lp);
+	setup_screen_free(setup, uv_default_loop());
 	gcr_log_debug("wizard ended with status %d after %lu estimates", status, w->estimates_run);
 	ui_app_free(app);
 	wizard_free(w);
