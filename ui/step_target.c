@@ -7,7 +7,6 @@
 
 #include "i18n.h"
 #include "ui/steps.h"
-#include "ui/text.h"
 
 enum { F_TARGET = 1 };
 
@@ -25,29 +24,6 @@ static const struct {
 	  N_("A Slurm cluster you already use, at your institution or elsewhere, reached with ssh.") },
 };
 
-/* The reason a target cannot take this run, or "": the wizard's rule, then
- * any rule the engine's validation holds (asked with a trial spec). */
-static void target_reason(struct wizard *w, enum gcr_target t, char *why, size_t len)
-{
-	struct gcr_spec trial = w->spec;
-	struct gcr_error err;
-
-	why[0] = '\0';
-	if (!wizard_target_allowed(&w->spec, t, why, len))
-		return;
-	/* Any rule the engine holds about targets. */
-	trial.target = t;
-	trial.instance_type[0] = '\0';
-	gcr_spec_apply_defaults(&trial, w->cat);
-	if (gcr_spec_validate(&trial, w->cat, &err) != GCR_OK) {
-		struct gcr_spec same = trial;
-		same.target = w->spec.target;
-		/* Only blame the target when the rest of the spec is valid. */
-		if (gcr_spec_validate(&same, w->cat, NULL) == GCR_OK)
-			ui_text_copy(why, len, err.message);
-	}
-}
-
 static void target_build(struct wizard *w, struct ui_form *f)
 {
 	struct ui_field *fld = ui_form_add_field(f, UI_FIELD_CHOICE, F_TARGET,
@@ -60,7 +36,7 @@ static void target_build(struct wizard *w, struct ui_form *f)
 						       wiz_target_label(targets[i].target));
 
 		wizard_target_status(w, targets[i].target, &st);
-		target_reason(w, targets[i].target, it->reason, sizeof it->reason);
+		wizard_target_allowed(w, &w->spec, targets[i].target, it->reason, sizeof it->reason);
 		it->checked = w->spec.target == targets[i].target;
 		snprintf(it->badge, sizeof it->badge, "%s", st.configured ? _("set up") : _("not set up yet"));
 		if (st.configured)

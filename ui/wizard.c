@@ -216,16 +216,25 @@ void wizard_partial_spec(const struct wizard *w, enum wiz_choice upto, struct gc
 	}
 }
 
-/* The engine has no query for targets; the rule is the product's: AWS Batch
- * runs one container on one machine, so it takes GEOS-Chem Classic only. */
-bool wizard_target_allowed(const struct gcr_spec *s, enum gcr_target t, char *why, size_t len)
+bool wizard_target_allowed(const struct wizard *w, const struct gcr_spec *s, enum gcr_target t,
+			   char *why, size_t len)
 {
-	if (t == GCR_TARGET_BATCH && s->model == GCR_MODEL_GCHP) {
-		snprintf(why, len, "%s", _("GCHP runs with MPI across several machines; AWS Batch runs one "
-					   "machine per job here. Use ParallelCluster or a Slurm cluster."));
-		return false;
-	}
-	return true;
+	struct gcr_spec trial = *s, baseline;
+	struct gcr_error err;
+
+	/* The catalog has no query for targets; the spec's validation holds
+	 * the rule (GCHP is not for AWS Batch).  Blame the target only when
+	 * the same spec with the model's default target is valid. */
+	trial.instance_type[0] = '\0';
+	trial.target = GCR_TARGET_NONE;
+	gcr_spec_apply_defaults(&trial, w->cat);
+	baseline = trial;
+	trial.target = t;
+	if (gcr_spec_validate(&trial, w->cat, &err) == GCR_OK ||
+	    gcr_spec_validate(&baseline, w->cat, NULL) != GCR_OK)
+		return true;
+	ui_text_copy(why, len, err.message);
+	return false;
 }
 
 /* Is the spec's value for choice c still allowed after the choices before
@@ -262,7 +271,7 @@ static bool choice_valid(const struct wizard *w, enum wiz_choice c, char *why, s
 	case WIZ_OUTPUT:
 		return true;
 	case WIZ_TARGET:
-		return !s->target || wizard_target_allowed(&p, s->target, why, len);
+		return !s->target || wizard_target_allowed(w, &p, s->target, why, len);
 	case WIZ_INSTANCE:
 		return !s->instance_type[0] ||
 		       gcr_catalog_instance_allowed(w->cat, &p, s->instance_type, why, len);

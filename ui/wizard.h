@@ -156,9 +156,10 @@ const struct gcr_estimate_option *wizard_current_option(const struct wizard *w);
 void wizard_target_status(const struct wizard *w, enum gcr_target t,
 			  struct wiz_target_status *out);
 
-/* Whether target t can take a run of spec s (AWS Batch runs one machine per
- * job, so not GCHP); if not, why. */
-bool wizard_target_allowed(const struct gcr_spec *s, enum gcr_target t, char *why, size_t len);
+/* Whether target t can take a run of spec s (the spec's validation says:
+ * AWS Batch is not for GCHP); if not, why. */
+bool wizard_target_allowed(const struct wizard *w, const struct gcr_spec *s, enum gcr_target t,
+			   char *why, size_t len);
 
 /* Writes the spec to path (YAML, gcr_spec_save); sets the message. */
 bool wizard_save(struct wizard *w, const char *path);

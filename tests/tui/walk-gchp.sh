@@ -33,7 +33,7 @@ tui_keys Tab Tab Enter
 tui_wait "Step 9 of 11"
 tui_check "AWS ParallelCluster" "targets listed"
 tui_keys Up
-tui_check "Not available: GCHP runs with MPI" "AWS Batch is ruled out for GCHP, with the reason"
+tui_check "Not available: GCHP needs MPI across nodes" "AWS Batch is ruled out for GCHP, with the reason"
 tui_expect_screen gchp-03-target "target: Batch ruled out for GCHP"
 tui_keys Down Enter
 tui_wait "Step 10 of 11"

@@ -224,6 +224,7 @@ START_TEST(gchp_rules_out_batch_and_defaults_to_a_cluster)
 	go_to("target");
 	batch = item(field("Where should the run go?"), "batch");
 	ck_assert_msg(strstr(batch->reason, "MPI") != NULL, "reason: %s", batch->reason);
+	ck_assert_str_eq(item(field("Where should the run go?"), "slurm")->reason, "");
 	ck_assert(strstr(item(field("Where should the run go?"), "pcluster")->badge, "not set up") != NULL);
 	go_to("grid");
 	ck_assert_ptr_null(item(field("Grid"), "4x5"));
