@@ -31,7 +31,7 @@ struct ui_app {
 
 	SCREEN *screen;
 	uv_poll_t input;
-	uv_signal_t sig_winch, sig_int, sig_term, sig_hup;
+	uv_signal_t sig_winch, sig_int, sig_term, sig_hup, sig_cont;
 	uv_prepare_t paint;
 	uv_timer_t clock;       /* repaints once a minute (ages shown on screen) */
 	int open_handles;
@@ -574,6 +574,21 @@ static void on_winch(uv_signal_t *h, int sig)
 		app->wake_ms = ui_now_ms();
 }
 
+/* Back from Ctrl-Z (ncurses' own SIGTSTP handler left curses mode): the
+ * terminal forgot keypad-transmit mode, and arrow keys would arrive as
+ * Esc [ B.  Switch it on again and paint everything. */
+static void on_continue(uv_signal_t *h, int sig)
+{
+	struct ui_app *app = h->data;
+
+	(void)sig;
+	keypad(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	apply_terminal_size(app);
+	clearok(curscr, TRUE);
+	app->dirty = true;
+}
+
 static void on_terminate(uv_signal_t *h, int sig)
 {
 	struct ui_app *app = h->data;
@@ -648,13 +663,15 @@ struct ui_app *ui_app_new(uv_loop_t *loop, const struct ui_app_options *opt,
 	uv_signal_init(loop, &app->sig_hup);
 	app->sig_hup.data = app;
 	uv_signal_start(&app->sig_hup, on_terminate, SIGHUP);
+	uv_signal_init(loop, &app->sig_cont);
+	app->sig_cont.data = app;
+	uv_signal_start(&app->sig_cont, on_continue, SIGCONT);
 	uv_prepare_init(loop, &app->paint);
 	app->paint.data = app;
 	uv_prepare_start(&app->paint, on_prepare);
 	uv_timer_init(loop, &app->clock);
 	app->clock.data = app;
 	uv_timer_start(&app->clock, on_clock, 60000, 60000);
-	app->open_handles = 8;
 	app->dirty = true;
 	return app;
 }
@@ -688,7 +705,8 @@ int ui_app_run(struct ui_app *app)
 	uv_handle_t *handles[] = {
 		(uv_handle_t *)&app->input, (uv_handle_t *)&app->sig_winch,
 		(uv_handle_t *)&app->sig_int, (uv_handle_t *)&app->sig_term,
-		(uv_handle_t *)&app->sig_hup, (uv_handle_t *)&app->paint,
+		(uv_handle_t *)&app->sig_hup, (uv_handle_t *)&app->sig_cont,
+		(uv_handle_t *)&app->paint,
 		(uv_handle_t *)&app->clock,
 	};
 

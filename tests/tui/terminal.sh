@@ -86,7 +86,25 @@ else
 fi
 tui_check "TERMINAL-RESTORED" "the terminal settings are restored after a crash"
 
-# 4. Not UTF-8: ASCII marks and lines.
+# 4. Ctrl-Z and fg from a job-control shell: the wizard comes back and the
+# arrow keys still work (keypad mode is switched on again).
+tui_start_shell 80 24 "PS1='shell\$ ' exec bash --norc --noprofile -i"
+tui_wait 'shell$'
+tui_keys -l "'$GCRUNNER' 2>'$TEST_TMP/stderr'"
+tui_keys Enter
+tui_wait "Start planning"
+tui_keys Enter Enter
+tui_wait "Step 3 of 11"
+tui_keys C-z
+tui_check "Stopped" "Ctrl-Z suspends the wizard"
+tui_keys -l "fg"
+tui_keys Enter
+tui_check "Step 3 of 11" "fg brings it back"
+tui_keys Down
+tui_check "(•) Aerosols only" "arrow keys work after fg"
+tui_keys q y
+
+# 5. Not UTF-8: ASCII marks and lines.
 tui_start_shell 80 24 "LANG=C LC_ALL=C; export LANG LC_ALL; $(wrapped '')"
 tui_wait "Start planning"
 tui_keys Enter Enter Enter Enter
