@@ -561,6 +561,22 @@ void step_done(struct step *s)
 	run_next(g);
 }
 
+void step_done_or_fail(struct step *s)
+{
+	if (s->st != GCR_OK)
+		step_fail(s);
+	else
+		step_done(s);
+}
+
+void step_deleted(struct step *s)
+{
+	if (s->st != GCR_OK && !step_not_found(s))
+		step_fail(s);
+	else
+		step_done(s);
+}
+
 void step_fail(struct step *s)
 {
 	struct gcr_error err = s->err;

@@ -126,6 +126,10 @@ int step_not_found(const struct step *s);
 void step_found(struct step *s, int exists, const char *change_detail);
 void step_done(struct step *s);
 void step_fail(struct step *s);
+/* After the last call: done if it succeeded, else fail. */
+void step_done_or_fail(struct step *s);
+/* After a delete call: done if it succeeded or the thing was gone already. */
+void step_deleted(struct step *s);
 void step_fail_msg(struct step *s, enum gcr_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void step_progress(struct step *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -597,11 +597,7 @@ static void table_apply(struct step *s)
 			  json_pack("{s:s, s:o}", "ResourceArn", s->arn, "Tags", table_tags(s->setup)), 0);
 		break;
 	default:
-		if (s->st != GCR_OK) {
-			step_fail(s);
-			break;
-		}
-		step_done(s);
+		step_done_or_fail(s);
 		break;
 	}
 }
@@ -614,11 +610,7 @@ static void table_destroy(struct step *s)
 			  json_pack("{s:s}", "TableName", s->name), 0);
 		return;
 	}
-	if (s->st != GCR_OK && !step_not_found(s)) {
-		step_fail(s);
-		return;
-	}
-	step_done(s);
+	step_deleted(s);
 }
 
 const struct provider setup_table_provider = {
@@ -690,11 +682,7 @@ static void log_group_apply(struct step *s)
 				    s->setup->cfg.log_retention_days), 0);
 		break;
 	default:
-		if (s->st != GCR_OK) {
-			step_fail(s);
-			break;
-		}
-		step_done(s);
+		step_done_or_fail(s);
 		break;
 	}
 }
@@ -707,11 +695,7 @@ static void log_group_destroy(struct step *s)
 			  json_pack("{s:s}", "logGroupName", s->name), 0);
 		return;
 	}
-	if (s->st != GCR_OK && !step_not_found(s)) {
-		step_fail(s);
-		return;
-	}
-	step_done(s);
+	step_deleted(s);
 }
 
 const struct provider setup_log_group_provider = {
