@@ -112,6 +112,8 @@ static const struct {
 	{ "dynamodb", { GCR_AWS_PROTO_JSON, "DynamoDB_20120810", "1.0", NULL, "DynamoDB" } },
 	{ "ec2", { GCR_AWS_PROTO_EC2, NULL, NULL, "2016-11-15", "EC2" } },
 	{ "sts", { GCR_AWS_PROTO_QUERY, NULL, NULL, "2011-06-15", "STS" } },
+	{ "iam", { GCR_AWS_PROTO_QUERY, NULL, NULL, "2010-05-08", "IAM" } },
+	{ "service-quotas", { GCR_AWS_PROTO_JSON, "ServiceQuotasV20190624", "1.1", NULL, "Service Quotas" } },
 	{ "s3", { GCR_AWS_PROTO_REST_XML, NULL, NULL, NULL, "S3" } },
 	{ "execute-api", { GCR_AWS_PROTO_REST_JSON, NULL, NULL, NULL, "ParallelCluster API" } },
 };

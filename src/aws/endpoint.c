@@ -18,6 +18,8 @@ static const struct gcr_aws_service_info services[] = {
 	{ "pricing", "Pricing", "api.pricing", "pricing" },
 	{ "ec2", "EC2", "ec2", "ec2" },
 	{ "sts", "STS", "sts", "sts" },
+	{ "iam", "IAM", "iam", "iam" },
+	{ "service-quotas", "Service Quotas", "servicequotas", "servicequotas" },
 	{ "ssm", "SSM", "ssm", "ssm" },
 	{ "s3", "S3", "s3", "s3" },
 	{ "dynamodb", "DynamoDB", "dynamodb", "dynamodb" },
@@ -202,6 +204,14 @@ enum gcr_status gcr_aws_endpoint_resolve(const struct gcr_aws_config *cfg,
 		return gcr_error_set(err, GCR_ERR_INVALID,
 				     _("no AWS region: use --region, set AWS_REGION, or add region to profile %s"),
 				     profile);
+	/* IAM is global: one endpoint, signed for us-east-1 (China has its own). */
+	if (strcmp(si->name, "iam") == 0 && strncmp(sign_region, "cn-", 3) != 0 &&
+	    strncmp(sign_region, "us-gov-", 7) != 0) {
+		out->url = strdup("https://iam.amazonaws.com");
+		out->signing_region = strdup("us-east-1");
+		out->origin = strdup("default");
+		return GCR_OK;
+	}
 	out->url = gcr_strdup_printf("https://%s.%s.%s", si->endpoint_prefix, sign_region,
 				     strncmp(sign_region, "cn-", 3) == 0 ? "amazonaws.com.cn"
 									 : "amazonaws.com");
