@@ -14,6 +14,7 @@
 . "$top_srcdir/tests/testbed/testbed-lib.sh"
 export ASAN_OPTIONS=detect_leaks=0
 
+testbed_need_node
 testbed_start
 # endpoint.c names CloudWatch Logs by its service id ("CloudWatch Logs").
 export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS="$AWS_ENDPOINT_URL_LOGS"

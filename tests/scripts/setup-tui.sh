@@ -9,6 +9,7 @@ export ASAN_OPTIONS=detect_leaks=0 GCR_TUI_NOW=2026-12-01
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux)}
 if [ -z "$TMUX_BIN" ]; then echo "SKIP: no tmux"; exit 77; fi
 
+testbed_need_node
 testbed_start
 export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS="$AWS_ENDPOINT_URL_LOGS"
 /usr/bin/python3 "$top_srcdir/tests/scripts/setup-standin.py" --s3 "$AWS_ENDPOINT_URL_S3" \
