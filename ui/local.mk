@@ -19,6 +19,7 @@ libgcrui_a_SOURCES = \
 	ui/panel.c ui/chart.c \
 	ui/live_prices.c ui/live_prices.h \
 	ui/screen_setup.c ui/screen_setup.h \
+	ui/session.c ui/session.h \
 	ui/bundle_jobs.c ui/bundle_jobs.h \
 	ui/step_welcome.c \
 	ui/step_model.c \

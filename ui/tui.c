@@ -28,6 +28,7 @@
 #include "ui/bundle_jobs.h"
 #include "ui/live_prices.h"
 #include "ui/screen_setup.h"
+#include "ui/session.h"
 #include "ui/theme.h"
 #include "ui/tui.h"
 #include "ui/wizard.h"
@@ -72,6 +73,7 @@ int gcr_tui_main(const struct cli_context *ctx)
 	struct ui_app *app;
 	struct live_prices *lp;
 	struct setup_screen *setup;
+	struct ui_session *session;
 	struct wizard *w;
 	const char *why = NULL;
 	char *config;
@@ -96,10 +98,18 @@ int gcr_tui_main(const struct cli_context *ctx)
 		return 1;
 	}
 
+	session = ui_session_new(uv_default_loop(), cat, settings, ctx, &err);
+	if (!session) {
+		fprintf(stderr, "%s: %s\n", ctx->program, err.message);
+		gcr_settings_free(settings);
+		gcr_catalog_free(cat);
+		return gcr_exit_status(err.code);
+	}
 	w = calloc(1, sizeof *w);
 	if (!w)
 		abort();
 	wizard_init(w, cat, settings, fixed_now());
+	w->session = session;
 	if (ctx->region)
 		snprintf(w->spec.region, sizeof w->spec.region, "%s", ctx->region);
 
@@ -118,6 +128,7 @@ int gcr_tui_main(const struct cli_context *ctx)
 		setup_screen_free(setup, uv_default_loop());
 		wizard_free(w);
 		free(w);
+		ui_session_free(session);
 		gcr_settings_free(settings);
 		gcr_catalog_free(cat);
 		return 1;
@@ -135,6 +146,9 @@ int gcr_tui_main(const struct cli_context *ctx)
 	ui_app_free(app);
 	wizard_free(w);
 	free(w);
+	ui_session_free(session);
+	/* Let the AWS client's handles close. */
+	uv_run(uv_default_loop(), UV_RUN_DEFAULT);
 	gcr_settings_free(settings);
 	gcr_catalog_free(cat);
 	uv_loop_close(uv_default_loop());

@@ -24,6 +24,8 @@
 #include "ui/app.h"
 #include "ui/form.h"
 
+struct ui_session;
+
 struct wizard;
 
 struct screen_ops {
@@ -67,6 +69,7 @@ struct wizard {
 	struct gcr_catalog *cat;          /* borrowed */
 	struct gcr_settings *settings;    /* borrowed; may be NULL */
 	struct ui_app *app;               /* set when running */
+	struct ui_session *session;       /* borrowed: journal, AWS (session.h) */
 	time_t now;                       /* "now" for price ages (GCR_TUI_NOW fixes it) */
 
 	struct gcr_spec spec;             /* the user's choices (defaults filled) */
