@@ -106,6 +106,13 @@ void wizard_free(struct wizard *w)
 	w->order = NULL;
 }
 
+void wizard_set_on_submitted(struct wizard *w, void (*cb)(void *data, const char *sim_id),
+			     void *data)
+{
+	w->on_submitted = cb;
+	w->on_submitted_data = data;
+}
+
 /* ---- the step stack ------------------------------------------------------ */
 
 const struct screen_ops *wizard_current(const struct wizard *w)

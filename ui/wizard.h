@@ -105,6 +105,10 @@ struct wizard {
 
 	int bundle_jobs;                  /* bundle builds running (bundle_jobs.c) */
 
+	/* Told after a successful submission (wizard_set_on_submitted). */
+	void (*on_submitted)(void *data, const char *sim_id);
+	void *on_submitted_data;
+
 	/* Live prices fetched in the background (live_prices.c). */
 	enum { WIZ_PRICES_CATALOG, WIZ_PRICES_FETCHING, WIZ_PRICES_LIVE,
 	       WIZ_PRICES_FAILED } live_prices;
@@ -119,6 +123,12 @@ int wizard_step_index(const char *id);
 void wizard_init(struct wizard *w, struct gcr_catalog *cat, struct gcr_settings *settings,
 		 time_t now);
 void wizard_free(struct wizard *w);
+
+/* cb(data, simulation id) is called on the loop thread after the review's
+ * Submit succeeded (the outcome is in the message line), so the app can
+ * switch to the dashboard.  NULL cb: nothing is called. */
+void wizard_set_on_submitted(struct wizard *w, void (*cb)(void *data, const char *sim_id),
+			     void *data);
 
 /* The app's view table for the wizard. */
 extern const struct ui_view_ops wizard_view_ops;
