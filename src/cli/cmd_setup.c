@@ -313,12 +313,23 @@ static void on_requested(enum gcr_status st, const struct gcr_error *err, const 
 	on_done(st, err, r);
 }
 
-/* A typical run: one 64-vCPU instance (e.g. c7g.16xlarge) at a time. */
-#define TYPICAL_VCPUS 64.0
-
 static void preflight_quotas(struct run *r, const struct opts *o)
 {
-	gcr_setup_check_quotas(r->aws, TYPICAL_VCPUS, on_quotas, r);
+	struct gcr_catalog *cat = NULL;
+	struct gcr_setup_need need;
+	struct gcr_error err;
+
+	/* What one run needs at once, from the estimator (the default run). */
+	if (gcr_catalog_load(NULL, &cat, &err) != GCR_OK) {
+		fprintf(stderr, "%s\n", err.message);
+		return;
+	}
+	gcr_setup_typical_need(cat, NULL, gcr_aws_client_region(r->aws), &need);
+	gcr_catalog_free(cat);
+	if (!r->json)
+		fprintf(stderr, _("A typical run needs %.0f vCPUs at once: %s.\n"), need.vcpus,
+			need.basis);
+	gcr_setup_check_quotas(r->aws, need.vcpus, on_quotas, r);
 	wait_for(r);
 	for (int i = 0; i < 2 && !r->json; i++) {
 		const struct gcr_setup_quota *q = &r->quotas[i];

@@ -10,6 +10,7 @@
 #include "aws/awsconfig.h"
 #include "aws/client.h"
 #include "catalog.h"
+#include "estimate.h"
 #include "i18n.h"
 #include "paths.h"
 #include "setup/guide.h"
@@ -179,6 +180,116 @@ json_t *gcr_setup_region_advice(const struct gcr_catalog *cat)
 		json_array_append_new(out, o);
 	}
 	return out;
+}
+
+/* ---- what a typical plan needs ------------------------------------------------------ */
+
+static void need_from(struct gcr_setup_need *out, const struct gcr_instance_type *it, int nodes)
+{
+	snprintf(out->instance_type, sizeof out->instance_type, "%s", it->id);
+	out->nodes = nodes > 0 ? nodes : 1;
+	out->vcpus_per_node = it->vcpus;
+	out->vcpus = (double)it->vcpus * out->nodes;
+}
+
+/* The run the figure is for, e.g. "GEOS-Chem Classic fullchem 4x5". */
+static void describe_run(const struct gcr_spec *spec, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s %s", spec->model == GCR_MODEL_GCHP ? "GCHP" : "GEOS-Chem Classic",
+		 spec->simulation, spec->grid);
+}
+
+void gcr_setup_typical_need(const struct gcr_catalog *cat, const struct gcr_spec *spec,
+			    const char *region, struct gcr_setup_need *out)
+{
+	struct gcr_spec run;
+	struct gcr_error err;
+	struct gcr_estimate_result res;
+	struct gcr_estimate_request req;
+	const struct gcr_instance_type *it, *largest = NULL;
+	const char **types;
+	size_t ntypes = 0;
+	struct gcr_price_info p;
+	char what[160];
+	int own = spec != NULL;
+
+	memset(out, 0, sizeof *out);
+	if (spec)
+		run = *spec;
+	else
+		gcr_spec_init(&run);
+	if (region && *region)
+		snprintf(run.region, sizeof run.region, "%s", region);
+	gcr_spec_apply_defaults(&run, cat);
+	if (gcr_spec_validate(&run, cat, &err) != GCR_OK && own) {
+		/* The choices so far do not make a run yet: the default one. */
+		gcr_spec_init(&run);
+		own = 0;
+		if (region && *region)
+			snprintf(run.region, sizeof run.region, "%s", region);
+		gcr_spec_apply_defaults(&run, cat);
+	}
+	describe_run(&run, what, sizeof what);
+
+	/* A type the user chose is what the run needs. */
+	it = own && *run.instance_type ? gcr_catalog_find_instance(cat, run.instance_type) : NULL;
+	if (it) {
+		need_from(out, it, run.nodes);
+		snprintf(out->basis, sizeof out->basis,
+			 _("%s (%d vCPUs) x %d node(s), the instance type chosen for %s"), it->id,
+			 it->vcpus, out->nodes, what);
+		return;
+	}
+
+	/* The estimator's recommendation among setup's families. */
+	types = calloc(gcr_catalog_ninstances(cat) + 1, sizeof *types);
+	if (!types)
+		abort();
+	for (size_t i = 0; i < gcr_catalog_ninstances(cat); i++) {
+		it = gcr_catalog_instance(cat, i);
+		if (setup_family_of(it->id) < 0 ||
+		    !gcr_catalog_price(cat, it->id, run.region, time(NULL), &p) || !p.offered)
+			continue;
+		types[ntypes++] = it->id;
+		if (!largest || it->vcpus > largest->vcpus)
+			largest = it;
+	}
+	run.instance_type[0] = '\0';
+	memset(&req, 0, sizeof req);
+	req.instance_types = types;
+	req.ninstance_types = ntypes;
+	gcr_estimate_result_init(&res);
+	if (ntypes > 0 && gcr_estimate(cat, &run, &req, &res, &err) == GCR_OK) {
+		const struct gcr_estimate_pick *pick = res.spot ? &res.spot_pick : &res.ondemand;
+		if (pick->fastest >= 0 && res.options[pick->fastest].instance) {
+			const struct gcr_estimate_option *o = &res.options[pick->fastest];
+			need_from(out, o->instance, o->nodes);
+			snprintf(out->basis, sizeof out->basis,
+				 own ? _("%s (%d vCPUs) x %d node(s), the fastest recommended option "
+					 "of setup's instance families for your choices (%s)")
+				     : _("%s (%d vCPUs) x %d node(s), the fastest recommended option "
+					 "of setup's instance families for the default run (%s)"),
+				 o->instance->id, o->instance->vcpus, out->nodes, what);
+		}
+	}
+	gcr_estimate_result_free(&res);
+	free(types);
+	if (out->vcpus > 0)
+		return;
+	if (largest) {
+		need_from(out, largest, 1);
+		snprintf(out->basis, sizeof out->basis,
+			 _("%s (%d vCPUs), the largest instance type of setup's families offered "
+			   "in %s"), largest->id, largest->vcpus,
+			 *run.region ? run.region : GCR_DEFAULT_REGION);
+		return;
+	}
+	/* A catalog without setup's families: one 64-vCPU instance. */
+	out->vcpus = 64;
+	out->nodes = 1;
+	out->vcpus_per_node = 64;
+	snprintf(out->basis, sizeof out->basis, "%s",
+		 _("one 64-vCPU instance (the catalog offers none of setup's families here)"));
 }
 
 /* ---- quotas ------------------------------------------------------------------------ */

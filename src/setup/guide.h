@@ -54,6 +54,29 @@ struct gcr_setup_quota {
 	char error[GCR_ERROR_MESSAGE_MAX];  /* why it could not be read (e.g. a missing permission) */
 };
 
+/* What a typical plan needs at once, and what that figure is based on.
+ * Not a constant: it comes from the estimator, restricted to the instance
+ * families setup's compute environments launch (c7g/c8g/hpc7g, c5/c6i/c6a),
+ * for the user's choices so far (the TUI's wizard) or the catalog's default
+ * run (GEOS-Chem Classic fullchem 4x5, one month). */
+struct gcr_setup_need {
+	double vcpus;                      /* instance vCPUs x nodes */
+	char instance_type[32];
+	int nodes;
+	int vcpus_per_node;
+	char basis[GCR_ERROR_MESSAGE_MAX]; /* translated: what the figure is based on */
+};
+
+struct gcr_spec;
+
+/* Fills *out for spec (the choices so far; NULL or unusable: the default
+ * run) in region (NULL: the spec's, else the catalog default).  A chosen
+ * instance type is taken as it is; otherwise the fastest option the
+ * estimator recommends among setup's families (the largest a user would
+ * pick), falling back to the largest such type offered in the region. */
+void gcr_setup_typical_need(const struct gcr_catalog *cat, const struct gcr_spec *spec,
+			    const char *region, struct gcr_setup_need *out);
+
 /* quotas[2] (spot, on-demand), borrowed for the callback. */
 typedef void (*gcr_setup_quota_cb)(const struct gcr_setup_quota *quotas, size_t n, void *data);
 

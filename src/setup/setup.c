@@ -577,6 +577,42 @@ void step_deleted(struct step *s)
 		step_done(s);
 }
 
+int step_failed(struct step *s)
+{
+	if (s->st == GCR_OK)
+		return 0;
+	step_fail(s);
+	return 1;
+}
+
+int step_destroy_failed(struct step *s)
+{
+	if (s->phase == 0 || s->st == GCR_OK || step_not_found(s))
+		return 0;
+	step_fail(s);
+	return 1;
+}
+
+int step_first_call(struct step *s, void (*call)(struct step *s))
+{
+	if (s->phase++ == 0) {
+		call(s);
+		return 1;
+	}
+	return step_failed(s);
+}
+
+void step_delete_by_name(struct step *s, const char *service, const char *operation,
+			 const char *iam_action, const char *name_key, const char *progress)
+{
+	if (s->phase++ > 0) {
+		step_deleted(s);
+		return;
+	}
+	step_progress(s, progress, s->name);
+	step_json(s, service, operation, iam_action, json_pack("{s:s}", name_key, s->name), 0);
+}
+
 void step_fail(struct step *s)
 {
 	struct gcr_error err = s->err;

@@ -52,6 +52,47 @@ static void settle_gone(struct step *s, json_t *found, const char *what, int des
 	step_wait(s, s->setup->cfg.poll_ms);
 }
 
+/* How a Batch resource kind is made and watched (compute environments
+ * and job queues go through the same create-or-update-then-settle steps). */
+struct batch_kind {
+	void (*create)(struct step *s);         /* progress + the Create call */
+	void (*update)(struct step *s);         /* progress + the Update call */
+	void (*describe)(struct step *s);
+	/* After a describe: goes on at next_phase once settled, else waits. */
+	void (*settle)(struct step *s, int next_phase);
+};
+
+/* Creates (or updates) the resource, then describes it until it settles.
+ * "already exists" counts as created: an interrupted run made it. */
+static void batch_apply(struct step *s, const struct batch_kind *k)
+{
+	switch (s->phase++) {
+	case 0:
+		(s->exists ? k->update : k->create)(s);
+		break;
+	case 1:
+		if (s->st != GCR_OK && !(step_code_is(s, "ClientException") &&
+					 strstr(s->err.message, "already exists"))) {
+			step_fail(s);
+			break;
+		}
+		s->counter = 0;
+		/* fall through */
+	case 2:
+		s->phase = 3;
+		k->describe(s);
+		break;
+	case 3:
+		if (step_failed(s))
+			break;
+		k->settle(s, 4);
+		break;
+	default:
+		step_done(s);
+		break;
+	}
+}
+
 /* ---- networking ------------------------------------------------------------------ */
 
 static char **xml_items(xmlDocPtr doc, const char *set, const char *field, size_t *n)
@@ -298,10 +339,8 @@ static void ce_inspect(struct step *s)
 		ce_describe(s);
 		return;
 	}
-	if (s->st != GCR_OK) {
-		step_fail(s);
+	if (step_failed(s))
 		return;
-	}
 	ce = ce_found(s);
 	if (!ce) {
 		step_found(s, 0, NULL);
@@ -342,48 +381,26 @@ static void ce_settle(struct step *s, int next_phase)
 	step_wait(s, s->setup->cfg.poll_ms);
 }
 
+static void ce_create(struct step *s)
+{
+	step_progress(s, _("creating compute environment %s"), s->name);
+	step_json(s, "batch", "CreateComputeEnvironment", "batch:CreateComputeEnvironment",
+		  ce_create_input(s), 0);
+}
+
+static void ce_update(struct step *s)
+{
+	step_progress(s, _("updating compute environment %s"), s->name);
+	step_json(s, "batch", "UpdateComputeEnvironment", "batch:UpdateComputeEnvironment",
+		  json_pack("{s:s, s:s, s:{s:i}}", "computeEnvironment", s->name, "state",
+			    "ENABLED", "computeResources", "maxvCpus", s->setup->cfg.max_vcpus), 0);
+}
+
 static void ce_apply(struct step *s)
 {
-	struct gcr_setup *g = s->setup;
+	static const struct batch_kind kind = { ce_create, ce_update, ce_describe, ce_settle };
 
-	switch (s->phase++) {
-	case 0:
-		if (!s->exists) {
-			step_progress(s, _("creating compute environment %s"), s->name);
-			step_json(s, "batch", "CreateComputeEnvironment",
-				  "batch:CreateComputeEnvironment", ce_create_input(s), 0);
-		} else {
-			step_progress(s, _("updating compute environment %s"), s->name);
-			step_json(s, "batch", "UpdateComputeEnvironment",
-				  "batch:UpdateComputeEnvironment",
-				  json_pack("{s:s, s:s, s:{s:i}}", "computeEnvironment", s->name,
-					    "state", "ENABLED", "computeResources", "maxvCpus",
-					    g->cfg.max_vcpus), 0);
-		}
-		break;
-	case 1:
-		if (s->st != GCR_OK && !(step_code_is(s, "ClientException") &&
-					 strstr(s->err.message, "already exists"))) {
-			step_fail(s);
-			break;
-		}
-		s->counter = 0;
-		/* fall through */
-	case 2:
-		s->phase = 3;
-		ce_describe(s);
-		break;
-	case 3:
-		if (s->st != GCR_OK) {
-			step_fail(s);
-			break;
-		}
-		ce_settle(s, 4);
-		break;
-	default:
-		step_done(s);
-		break;
-	}
+	batch_apply(s, &kind);
 }
 
 static void ce_destroy(struct step *s)
@@ -391,10 +408,8 @@ static void ce_destroy(struct step *s)
 	json_t *ce;
 	const char *status, *state;
 
-	if (s->phase > 0 && s->st != GCR_OK && !step_not_found(s)) {
-		step_fail(s);
+	if (step_destroy_failed(s))
 		return;
-	}
 	switch (s->phase++) {
 	case 0:
 		s->counter = 0;
@@ -525,10 +540,8 @@ static void queue_inspect(struct step *s)
 		queue_describe(s);
 		break;
 	case 1:
-		if (s->st != GCR_OK) {
-			step_fail(s);
+		if (step_failed(s))
 			break;
-		}
 		q = queue_found(s);
 		if (!q) {
 			step_found(s, 0, NULL);
@@ -547,10 +560,8 @@ static void queue_inspect(struct step *s)
 		free(detail);
 		break;
 	case 2:
-		if (s->st != GCR_OK) {
-			step_fail(s);
+		if (step_failed(s))
 			break;
-		}
 		ids = active_jobs(s);
 		if (json_array_size(ids) > 0) {
 			detail = gcr_strdup_printf(_("%zu active jobs will be terminated"),
@@ -586,47 +597,34 @@ static void queue_settle(struct step *s, int next_phase, const char *want_state)
 	step_wait(s, s->setup->cfg.poll_ms);
 }
 
+static void queue_create(struct step *s)
+{
+	step_progress(s, _("creating job queue %s"), s->name);
+	step_json(s, "batch", "CreateJobQueue", "batch:CreateJobQueue",
+		  json_pack("{s:s, s:s, s:i, s:o, s:o}", "jobQueueName", s->name, "state", "ENABLED",
+			    "priority", 1, "computeEnvironmentOrder", queue_order(s), "tags",
+			    setup_tags(s->setup)), 0);
+}
+
+static void queue_update(struct step *s)
+{
+	step_progress(s, _("updating job queue %s"), s->name);
+	step_json(s, "batch", "UpdateJobQueue", "batch:UpdateJobQueue",
+		  json_pack("{s:s, s:s, s:o}", "jobQueue", s->name, "state", "ENABLED",
+			    "computeEnvironmentOrder", queue_order(s)), 0);
+}
+
+static void queue_settle_enabled(struct step *s, int next_phase)
+{
+	queue_settle(s, next_phase, "ENABLED");
+}
+
 static void queue_apply(struct step *s)
 {
-	switch (s->phase++) {
-	case 0:
-		if (!s->exists) {
-			step_progress(s, _("creating job queue %s"), s->name);
-			step_json(s, "batch", "CreateJobQueue", "batch:CreateJobQueue",
-				  json_pack("{s:s, s:s, s:i, s:o, s:o}", "jobQueueName", s->name,
-					    "state", "ENABLED", "priority", 1,
-					    "computeEnvironmentOrder", queue_order(s),
-					    "tags", setup_tags(s->setup)), 0);
-		} else {
-			step_progress(s, _("updating job queue %s"), s->name);
-			step_json(s, "batch", "UpdateJobQueue", "batch:UpdateJobQueue",
-				  json_pack("{s:s, s:s, s:o}", "jobQueue", s->name, "state", "ENABLED",
-					    "computeEnvironmentOrder", queue_order(s)), 0);
-		}
-		break;
-	case 1:
-		if (s->st != GCR_OK && !(step_code_is(s, "ClientException") &&
-					 strstr(s->err.message, "already exists"))) {
-			step_fail(s);
-			break;
-		}
-		s->counter = 0;
-		/* fall through */
-	case 2:
-		s->phase = 3;
-		queue_describe(s);
-		break;
-	case 3:
-		if (s->st != GCR_OK) {
-			step_fail(s);
-			break;
-		}
-		queue_settle(s, 4, "ENABLED");
-		break;
-	default:
-		step_done(s);
-		break;
-	}
+	static const struct batch_kind kind = { queue_create, queue_update, queue_describe,
+						queue_settle_enabled };
+
+	batch_apply(s, &kind);
 }
 
 /* Disable (no new jobs), terminate what is still active and wait until the
@@ -635,10 +633,8 @@ static void queue_destroy(struct step *s)
 {
 	json_t *ids;
 
-	if (s->phase > 0 && s->st != GCR_OK && !step_not_found(s)) {
-		step_fail(s);
+	if (step_destroy_failed(s))
 		return;
-	}
 	switch (s->phase++) {
 	case 0:
 		step_progress(s, _("disabling job queue %s"), s->name);
@@ -768,10 +764,8 @@ static void jobdef_inspect(struct step *s)
 		jobdef_describe(s);
 		return;
 	}
-	if (s->st != GCR_OK) {
-		step_fail(s);
+	if (step_failed(s))
 		return;
-	}
 	defs = json_object_get(s->answer, "jobDefinitions");
 	json_decref(s->want);
 	s->want = json_array();   /* every active revision's ARN (destroy) */
@@ -812,10 +806,8 @@ static void jobdef_apply(struct step *s)
 			  jobdef_input(s), 1);
 		return;
 	}
-	if (s->st != GCR_OK) {
-		step_fail(s);
+	if (step_failed(s))
 		return;
-	}
 	step_set_arn(s, str(s->answer, "jobDefinitionArn"));
 	step_done(s);
 }

@@ -163,10 +163,8 @@ static void slr_inspect(struct step *s)
 		step_found(s, 0, NULL);
 		return;
 	}
-	if (s->st != GCR_OK) {
-		step_fail(s);
+	if (step_failed(s))
 		return;
-	}
 	free(s->aux);
 	s->aux = setup_xml_text(s->doc, "Arn");
 	step_set_arn(s, s->aux);
@@ -248,10 +246,8 @@ static void role_inspect(struct step *s)
 			step_found(s, 0, NULL);
 			break;
 		}
-		if (s->st != GCR_OK) {
-			step_fail(s);
+		if (step_failed(s))
 			break;
-		}
 		arn = setup_xml_text(s->doc, "Arn");
 		step_set_arn(s, arn);
 		free(arn);
@@ -445,10 +441,8 @@ static void profile_inspect(struct step *s)
 		step_found(s, 0, NULL);
 		return;
 	}
-	if (s->st != GCR_OK) {
-		step_fail(s);
+	if (step_failed(s))
 		return;
-	}
 	/* The profile's own Arn comes first in the answer, the role's after. */
 	arn = setup_xml_text(s->doc, "Arn");
 	step_set_arn(s, arn);
@@ -496,10 +490,8 @@ static void profile_destroy(struct step *s)
 {
 	struct gcr_aws_params p;
 
-	if (s->phase > 0 && s->st != GCR_OK && !step_not_found(s)) {
-		step_fail(s);
+	if (step_destroy_failed(s))
 		return;
-	}
 	switch (s->phase++) {
 	case 0:
 		step_progress(s, _("deleting instance profile %s"), s->name);

@@ -130,6 +130,19 @@ void step_fail(struct step *s);
 void step_done_or_fail(struct step *s);
 /* After a delete call: done if it succeeded or the thing was gone already. */
 void step_deleted(struct step *s);
+/* The last call failed: fail the step and return 1 (the caller stops). */
+int step_failed(struct step *s);
+/* In a destroy: the last call failed other than with "not found" (which
+ * means done already): fail the step and return 1. */
+int step_destroy_failed(struct step *s);
+/* Phase 0: starts call(s) and returns 1; later: returns step_failed(s).
+ * The usual head of an inspect that describes, then reads the answer. */
+int step_first_call(struct step *s, void (*call)(struct step *s));
+/* A destroy that is one JSON delete call {name_key: the step's name};
+ * iam_action is static; progress is a format with one %s, the name.
+ * Done when deleted or gone already. */
+void step_delete_by_name(struct step *s, const char *service, const char *operation,
+			 const char *iam_action, const char *name_key, const char *progress);
 void step_fail_msg(struct step *s, enum gcr_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void step_progress(struct step *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -190,10 +190,8 @@ static void bucket_inspect(struct step *s)
 		step_s3(s, "GET", path, "versioning=", NULL, "s3:GetBucketVersioning");
 		break;
 	case 3:
-		if (s->st != GCR_OK) {
-			step_fail(s);
+		if (step_failed(s))
 			break;
-		}
 		text = setup_xml_text(s->doc, "Status");
 		if (!text || strcmp(text, "Enabled") != 0)
 			bucket_note(s, _("turn on versioning"));
@@ -308,10 +306,8 @@ static void bucket_destroy(struct step *s)
 		/* Delete the listed versions one at a time (few objects in
 		 * practice: results are downloaded, the bucket is small). */
 		xmlNodePtr root, v;
-		if (s->st != GCR_OK) {
-			step_fail(s);
+		if (step_failed(s))
 			break;
-		}
 		root = s->doc ? xmlDocGetRootElement(s->doc) : NULL;
 		v = root ? gcr_xml_child(root, "Version") : NULL;
 		if (!v && root)
@@ -336,19 +332,13 @@ static void bucket_destroy(struct step *s)
 		break;
 	}
 	case 2:
-		if (s->st != GCR_OK) {
-			step_fail(s);
+		if (step_failed(s))
 			break;
-		}
 		s->phase = 0;
 		bucket_destroy(s);
 		break;
 	case 3:
-		if (s->st != GCR_OK && !step_not_found(s)) {
-			step_fail(s);
-			break;
-		}
-		step_done(s);
+		step_deleted(s);
 		break;
 	}
 	free(path);
@@ -406,10 +396,8 @@ static void prefixes_apply(struct step *s)
 		s->counter = 0;
 		step_progress(s, _("creating the prefixes %s/{configurations,results,uploads}/"),
 			      s->setup->user_id);
-	} else if (s->st != GCR_OK) {
-		step_fail(s);
+	} else if (step_failed(s))
 		return;
-	}
 	if ((size_t)s->counter >= N_PREFIX_DIRS) {
 		step_done(s);
 		return;
@@ -501,10 +489,8 @@ static void table_inspect(struct step *s)
 			step_found(s, 0, NULL);
 			break;
 		}
-		if (s->st != GCR_OK) {
-			step_fail(s);
+		if (step_failed(s))
 			break;
-		}
 		status = json_string_value(json_object_get(json_object_get(s->answer, "Table"),
 							   "TableStatus"));
 		step_set_arn(s, json_string_value(json_object_get(json_object_get(s->answer, "Table"),
@@ -519,10 +505,8 @@ static void table_inspect(struct step *s)
 		break;
 	case 2: {
 		const char *pitr;
-		if (s->st != GCR_OK) {
-			step_fail(s);
+		if (step_failed(s))
 			break;
-		}
 		pitr = json_string_value(json_object_get(
 			json_object_get(json_object_get(s->answer, "ContinuousBackupsDescription"),
 					"PointInTimeRecoveryDescription"),
@@ -558,10 +542,8 @@ static void table_apply(struct step *s)
 			  json_pack("{s:s}", "TableName", s->name), 0);
 		break;
 	case 2:
-		if (s->st != GCR_OK) {
-			step_fail(s);
+		if (step_failed(s))
 			break;
-		}
 		status = json_string_value(json_object_get(json_object_get(s->answer, "Table"),
 							   "TableStatus"));
 		step_set_arn(s, json_string_value(json_object_get(json_object_get(s->answer, "Table"),
@@ -584,10 +566,8 @@ static void table_apply(struct step *s)
 			  0);
 		break;
 	case 3:
-		if (s->st != GCR_OK) {
-			step_fail(s);
+		if (step_failed(s))
 			break;
-		}
 		/* A table made just now got its tags with CreateTable. */
 		if (!s->arn || !s->exists) {
 			step_done(s);
@@ -604,13 +584,8 @@ static void table_apply(struct step *s)
 
 static void table_destroy(struct step *s)
 {
-	if (s->phase++ == 0) {
-		step_progress(s, _("deleting DynamoDB table %s"), s->name);
-		step_json(s, "dynamodb", "DeleteTable", "dynamodb:DeleteTable",
-			  json_pack("{s:s}", "TableName", s->name), 0);
-		return;
-	}
-	step_deleted(s);
+	step_delete_by_name(s, "dynamodb", "DeleteTable", "dynamodb:DeleteTable", "TableName",
+			    _("deleting DynamoDB table %s"));
 }
 
 const struct provider setup_table_provider = {
@@ -633,10 +608,8 @@ static void log_group_inspect(struct step *s)
 			  json_pack("{s:s}", "logGroupNamePrefix", s->name), 0);
 		return;
 	}
-	if (s->st != GCR_OK) {
-		step_fail(s);
+	if (step_failed(s))
 		return;
-	}
 	groups = json_object_get(s->answer, "logGroups");
 	json_array_foreach(groups, i, grp) {
 		const char *name = json_string_value(json_object_get(grp, "logGroupName"));
@@ -689,13 +662,8 @@ static void log_group_apply(struct step *s)
 
 static void log_group_destroy(struct step *s)
 {
-	if (s->phase++ == 0) {
-		step_progress(s, _("deleting log group %s"), s->name);
-		step_json(s, "logs", "DeleteLogGroup", "logs:DeleteLogGroup",
-			  json_pack("{s:s}", "logGroupName", s->name), 0);
-		return;
-	}
-	step_deleted(s);
+	step_delete_by_name(s, "logs", "DeleteLogGroup", "logs:DeleteLogGroup", "logGroupName",
+			    _("deleting log group %s"));
 }
 
 const struct provider setup_log_group_provider = {

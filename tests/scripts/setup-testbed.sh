@@ -61,7 +61,10 @@ expect_match "$out" "exists +batch-compute-environment +gcrunner-arm64-spot" "pl
 
 # --- quotas --------------------------------------------------------------------
 expect_status 0 "setup --plan with the quota check" "$GCRUNNER" setup --plan --prefix q
-expect_match "$err" "spot vCPUs .*: 32 \(a typical run needs 64\)" "spot quota read"
+expect_match "$err" "A typical run needs [0-9]+ vCPUs at once: [a-z0-9]+\.[0-9]*x?large \([0-9]+ vCPUs\) x 1 node\(s\), the fastest recommended option of setup's instance families for the default run \(GEOS-Chem Classic fullchem 4x5\)" \
+	"the typical run's need comes from the estimate, and says what it is based on"
+need=$(printf '%s\n' "$err" | sed -n 's/^A typical run needs \([0-9]*\) vCPUs.*/\1/p')
+expect_match "$err" "spot vCPUs .*: 32 \(a typical run needs $need\)" "spot quota read"
 expect_match "$err" "Too low: .*24-48 hours" "low quota explained with the 24-48 h warning"
 expect_no_match "$err" "on-demand vCPUs .*256.*Too low" "on-demand quota is enough"
 
@@ -84,8 +87,8 @@ if [ -n "$TMUX_BIN" ]; then
 	"$TMUX_BIN" -S "$SOCK" kill-server
 	expect_match "$screen" "Requested \(status PENDING\)\.  AWS usually decides within 24-48 hours" \
 		"quota increase requested on confirmation"
-	expect_match "$(tbctl --get requests.0.DesiredValue GET service-quotas)" "^256" \
-		"asked for four typical runs' worth (256 vCPUs)"
+	expect_match "$(tbctl --get requests.0.DesiredValue GET service-quotas)" "^$((need * 4))" \
+		"asked for four typical runs' worth ($((need * 4)) vCPUs)"
 fi
 
 # --- a full setup ---------------------------------------------------------------

@@ -527,6 +527,60 @@ START_TEST(sso_start_url_must_be_https)
 }
 END_TEST
 
+/* ---- what a typical plan needs ------------------------------------------------------- */
+
+START_TEST(typical_need_comes_from_the_estimate)
+{
+	struct gcr_catalog *cat = NULL;
+	struct gcr_error err;
+	struct gcr_setup_need def, mine, chosen, bad;
+	const struct gcr_instance_type *it;
+	struct gcr_spec spec, other;
+
+	ck_assert_msg(gcr_catalog_load(NULL, &cat, &err) == GCR_OK, "%s", err.message);
+	/* The default run: one instance of setup's x86 families (Graviton is
+	 * not recommended until a run of the user's own calibrates it). */
+	gcr_setup_typical_need(cat, NULL, "us-east-1", &def);
+	it = gcr_catalog_find_instance(cat, def.instance_type);
+	ck_assert_msg(it != NULL, "%s", def.instance_type);
+	ck_assert(strncmp(it->id, "c5.", 3) == 0 || strncmp(it->id, "c6i.", 4) == 0 ||
+		  strncmp(it->id, "c6a.", 4) == 0);
+	ck_assert_int_eq(def.nodes, 1);
+	ck_assert_int_eq(def.vcpus_per_node, it->vcpus);
+	ck_assert_double_eq(def.vcpus, it->vcpus);
+	ck_assert_ptr_nonnull(strstr(def.basis, def.instance_type));
+	ck_assert_ptr_nonnull(strstr(def.basis, "default run"));
+
+	/* A chosen type and node count are what the run needs. */
+	gcr_spec_init(&spec);
+	spec.model = GCR_MODEL_GCHP;
+	snprintf(spec.grid, sizeof spec.grid, "C90");
+	snprintf(spec.instance_type, sizeof spec.instance_type, "c6i.32xlarge");
+	spec.nodes = 2;
+	gcr_setup_typical_need(cat, &spec, "us-east-1", &chosen);
+	ck_assert_str_eq(chosen.instance_type, "c6i.32xlarge");
+	ck_assert_int_eq(chosen.nodes, 2);
+	ck_assert_double_eq(chosen.vcpus, 2.0 * gcr_catalog_find_instance(cat, "c6i.32xlarge")->vcpus);
+	ck_assert_ptr_nonnull(strstr(chosen.basis, "chosen"));
+
+	/* Choices without a type: the recommendation for them. */
+	gcr_spec_init(&other);
+	other.model = GCR_MODEL_CLASSIC;
+	snprintf(other.grid, sizeof other.grid, "2x2.5");
+	gcr_setup_typical_need(cat, &other, "us-east-1", &mine);
+	ck_assert_double_eq(mine.vcpus, (double)mine.vcpus_per_node * mine.nodes);
+	ck_assert_ptr_nonnull(strstr(mine.basis, "your choices"));
+	ck_assert_ptr_nonnull(strstr(mine.basis, "2x2.5"));
+
+	/* Choices that make no run (a Classic grid for GCHP): the default run. */
+	snprintf(spec.grid, sizeof spec.grid, "4x5");
+	gcr_setup_typical_need(cat, &spec, "us-east-1", &bad);
+	ck_assert_double_eq(bad.vcpus, def.vcpus);
+	ck_assert_ptr_nonnull(strstr(bad.basis, "default run"));
+	gcr_catalog_free(cat);
+}
+END_TEST
+
 static Suite *setup_suite(void)
 {
 	Suite *s = suite_create("setup");
@@ -539,6 +593,7 @@ static Suite *setup_suite(void)
 	tcase_add_test(local, job_policy_is_least_privilege);
 	tcase_add_test(local, region_advice_names_the_input_data_region);
 	tcase_add_test(local, sso_start_url_must_be_https);
+	tcase_add_test(local, typical_need_comes_from_the_estimate);
 	suite_add_tcase(s, local);
 	tcase_add_checked_fixture(bedcase, start_bed, stop_bed);
 	tcase_set_timeout(bedcase, 60);
