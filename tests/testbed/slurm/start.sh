@@ -86,7 +86,9 @@ $SUDO chown slurm:slurm "$dir/log/slurmctld.log"
 $SUDO sh -c "umask 077; dd if=/dev/urandom of='$dir/munge/munge.key' bs=1 count=1024 2>/dev/null"
 $SUDO chown munge:munge "$dir/munge/munge.key"
 $SUDO chmod 400 "$dir/munge/munge.key"
-$SUDO runuser -u munge -- /usr/sbin/munged \
+# --force: as a normal user (with sudo) DIR lies in a tree that user owns,
+# which munged would otherwise refuse as an insecure place for its log.
+$SUDO runuser -u munge -- /usr/sbin/munged --force \
 	--socket="$dir/munge/munge.socket" --key-file="$dir/munge/munge.key" \
 	--pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" \
 	--seed-file="$dir/munge/munged.seed" ||
