@@ -28,6 +28,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "region", required_argument, NULL, 'r' },
+		{ "list-keys", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_context ctx = { .program = "gcrunner" };
@@ -50,6 +51,9 @@ int main(int argc, char **argv)
 			return 0;
 		case 'V':
 			print_version();
+			return 0;
+		case 'K':
+			gcr_tui_print_keys(stdout);
 			return 0;
 		case 'v':
 			ctx.verbose = 1;

@@ -38,6 +38,8 @@ const char *ui_scope_title(enum ui_scope scope)
 	case UI_SCOPE_ESTIMATES: return _("Estimates");
 	case UI_SCOPE_REVIEW: return _("On the review step");
 	case UI_SCOPE_DIALOG: return _("In a question");
+	case UI_SCOPE_DASHBOARD: return _("On the dashboard");
+	case UI_SCOPE_RUN: return _("On a run's page (the dashboard's keys work there too)");
 	case UI_SCOPE_COUNT: break;
 	}
 	return "";
@@ -62,12 +64,13 @@ static const struct {
 	{ "Space", ' ', false },
 };
 
-#define MAX_BINDINGS 96
+#define MAX_BINDINGS 160
 
 static struct binding {
 	int key;
 	bool is_keycode;
 	enum ui_action action;
+	enum ui_scope scope;
 } bindings[MAX_BINDINGS];
 static size_t nbindings;
 
@@ -75,7 +78,7 @@ static bool add_binding(int key, bool is_keycode, enum ui_action action)
 {
 	if (nbindings >= MAX_BINDINGS)
 		return false;
-	bindings[nbindings++] = (struct binding){ key, is_keycode, action };
+	bindings[nbindings++] = (struct binding){ key, is_keycode, action, action_table[action - 1].scope };
 	return true;
 }
 
@@ -145,6 +148,15 @@ enum ui_action ui_action_for_key(int key, bool is_keycode)
 {
 	for (size_t i = 0; i < nbindings; i++)
 		if (bindings[i].key == key && bindings[i].is_keycode == is_keycode)
+			return bindings[i].action;
+	return UI_ACT_NONE;
+}
+
+enum ui_action ui_action_for_key_in(int key, bool is_keycode, enum ui_scope scope)
+{
+	for (size_t i = 0; i < nbindings; i++)
+		if (bindings[i].key == key && bindings[i].is_keycode == is_keycode &&
+		    bindings[i].scope == scope)
 			return bindings[i].action;
 	return UI_ACT_NONE;
 }

@@ -20,6 +20,8 @@ enum ui_scope {
 	UI_SCOPE_ESTIMATES,  /* the estimate panel */
 	UI_SCOPE_REVIEW,     /* the review step */
 	UI_SCOPE_DIALOG,     /* a question such as "quit without saving?" */
+	UI_SCOPE_DASHBOARD,  /* the list of runs (and a run's page, where not overridden) */
+	UI_SCOPE_RUN,        /* a run's page: its attempts and log */
 	UI_SCOPE_COUNT
 };
 
@@ -45,7 +47,25 @@ enum ui_scope {
 	X(SAVE,       "save",       UI_SCOPE_REVIEW,    "w",             N_("Save the spec file (usable with gcrunner estimate --spec)")) \
 	X(SUBMIT,     "submit",     UI_SCOPE_REVIEW,    "S",             N_("Submit the run")) \
 	X(YES,        "yes",        UI_SCOPE_DIALOG,    "y",             N_("Answer yes")) \
-	X(NO,         "no",         UI_SCOPE_DIALOG,    "n",             N_("Answer no; Esc also cancels"))
+	X(NO,         "no",         UI_SCOPE_DIALOG,    "n",             N_("Answer no; Esc also cancels")) \
+	X(RUNS,       "runs",       UI_SCOPE_ANYWHERE,  "F2",            N_("Show the dashboard: every run, its progress and cost")) \
+	X(NEW_RUN,    "new-run", UI_SCOPE_DASHBOARD, "n",         N_("Plan a new simulation (the wizard)")) \
+	X(OPEN_RUN,   "open",       UI_SCOPE_DASHBOARD, "Enter",         N_("Open the run: its attempts and its live log")) \
+	X(MARK,       "mark",       UI_SCOPE_DASHBOARD, "Space",         N_("Mark or unmark the run for an action on several")) \
+	X(SORT_RUNS,  "sort-runs",  UI_SCOPE_DASHBOARD, "s",             N_("Sort the runs by time, cost or status")) \
+	X(FILTER_STATUS, "filter-state", UI_SCOPE_DASHBOARD, "f",       N_("Show only runs of one status (all, active, running, waiting, failed, succeeded, cancelled)")) \
+	X(FILTER_TEXT, "filter",    UI_SCOPE_DASHBOARD, "/",             N_("Show only runs whose name, id, model or instance contains a text")) \
+	X(CANCEL_RUN, "cancel-run", UI_SCOPE_DASHBOARD, "c",             N_("Cancel the marked runs, or the highlighted one; asks first and shows the money spent")) \
+	X(RESUBMIT,   "resubmit",   UI_SCOPE_DASHBOARD, "R",             N_("Submit a new simulation with the same spec; asks first")) \
+	X(RESULTS,    "results",    UI_SCOPE_DASHBOARD, "r",             N_("List the run's result files and download them")) \
+	X(REFRESH,    "refresh",    UI_SCOPE_DASHBOARD, "F5",            N_("Refresh the runs' states now")) \
+	X(SEARCH_LOG, "search",     UI_SCOPE_RUN,       "/",             N_("Search the log")) \
+	X(NEXT_MATCH, "next-match", UI_SCOPE_RUN,       "n",             N_("Go to the next match of the search")) \
+	X(PREV_MATCH, "prev-match", UI_SCOPE_RUN,   "N",             N_("Go to the previous match of the search")) \
+	X(FOLLOW,     "follow",     UI_SCOPE_RUN,       "F",             N_("Follow the end of the log as it grows, or stop following")) \
+	X(SAVE_LOG,   "save-log",   UI_SCOPE_RUN,       "w",             N_("Save the log to a file")) \
+	X(DOWNLOAD,   "download",   UI_SCOPE_RUN,       "d",             N_("In the results: download every file to the directory shown")) \
+	X(EDIT_DIR,   "directory",  UI_SCOPE_RUN,       "D",             N_("In the results: change the download directory"))
 
 enum ui_action {
 	UI_ACT_NONE = 0,
@@ -76,8 +96,15 @@ const char *ui_scope_title(enum ui_scope scope);
 bool ui_keymap_init(void);
 
 /* The action bound to a key.  key is a curses key code when is_keycode,
- * else a character. */
+ * else a character.  A key may mean different things in different scopes
+ * (n answers no in a question and plans a new simulation on the
+ * dashboard); this gives the first binding in table order. */
 enum ui_action ui_action_for_key(int key, bool is_keycode);
+
+/* The action a key has in one scope, or UI_ACT_NONE: screens with keys of
+ * their own (the dashboard, a run's page) ask for their scope first and
+ * fall back to the event's action. */
+enum ui_action ui_action_for_key_in(int key, bool is_keycode, enum ui_scope scope);
 
 /* Parses one key name ("Up", "C-l", "F1", "q") into a key; returns false
  * when the name is unknown. */

@@ -130,6 +130,20 @@ uv_loop_t *ui_app_loop(struct ui_app *app)
 	return app->loop;
 }
 
+void ui_app_set_view(struct ui_app *app, const struct ui_view_ops *ops, void *view_data)
+{
+	app->ops = ops;
+	app->view = view_data;
+	app->help_open = false;
+	app->quit_armed = false;
+	app->dirty = true;
+}
+
+void *ui_app_view_data(struct ui_app *app)
+{
+	return app->view;
+}
+
 void ui_app_request_redraw(struct ui_app *app)
 {
 	app->dirty = true;

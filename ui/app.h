@@ -88,6 +88,14 @@ void ui_app_free(struct ui_app *app);
 
 uv_loop_t *ui_app_loop(struct ui_app *app);
 
+/* Puts another view on the screen (the dashboard opening the wizard and
+ * back); the help overlay closes, the next pass paints the new view.  A
+ * question that is open stays open. */
+void ui_app_set_view(struct ui_app *app, const struct ui_view_ops *ops, void *view_data);
+
+/* The view on the screen now (its data). */
+void *ui_app_view_data(struct ui_app *app);
+
 /* Asks for a repaint in this loop pass (e.g. when live prices arrive). */
 void ui_app_request_redraw(struct ui_app *app);
 

@@ -98,10 +98,14 @@ START_TEST(every_key_name_parses_and_no_key_is_bound_twice)
 		ck_assert_ptr_eq(ui_action_info(acts[i].id), &acts[i]);
 		ck_assert(acts[i].keys[0] && acts[i].help[0] && acts[i].name[0]);
 	}
-	/* Each key means one thing. */
+	/* Each key means one thing in a scope; a key that works anywhere
+	 * means nothing else anywhere. */
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++) {
 			char a[64], b[64], *sa = NULL, *sb = NULL;
+			if (acts[i].scope != acts[j].scope && acts[i].scope != UI_SCOPE_ANYWHERE &&
+			    acts[j].scope != UI_SCOPE_ANYWHERE)
+				continue;
 			snprintf(a, sizeof a, "%s", acts[i].keys);
 			for (char *ka = strtok_r(a, " ", &sa); ka; ka = strtok_r(NULL, " ", &sa)) {
 				snprintf(b, sizeof b, "%s", acts[j].keys);
@@ -132,6 +136,14 @@ START_TEST(keys_map_to_actions)
 	ck_assert_int_eq(ui_action_for_key('l' & 0x1f, false), UI_ACT_REDRAW);
 	ck_assert_int_eq(ui_action_for_key('q', false), UI_ACT_QUIT);
 	ck_assert_int_eq(ui_action_for_key('x', false), UI_ACT_NONE);
+	/* Scoped keys: n answers no in a question, plans on the dashboard,
+	 * finds the next match on a run's page. */
+	ck_assert_int_eq(ui_action_for_key('n', false), UI_ACT_NO);
+	ck_assert_int_eq(ui_action_for_key_in('n', false, UI_SCOPE_DASHBOARD), UI_ACT_NEW_RUN);
+	ck_assert_int_eq(ui_action_for_key_in('n', false, UI_SCOPE_RUN), UI_ACT_NEXT_MATCH);
+	ck_assert_int_eq(ui_action_for_key_in('\r', false, UI_SCOPE_DASHBOARD), UI_ACT_OPEN_RUN);
+	ck_assert_int_eq(ui_action_for_key_in('q', false, UI_SCOPE_DASHBOARD), UI_ACT_NONE);
+	ck_assert_int_eq(ui_action_for_key(KEY_F(2), true), UI_ACT_RUNS);
 	/* 'k' as a key code is not the letter. */
 	ck_assert_int_eq(ui_action_for_key('k', true), UI_ACT_NONE);
 }
