@@ -28,7 +28,7 @@ struct live_prices {
 /* Credentials the chain could find without network access: the variables
  * and files the AWS SDKs read.  No file, no variable: no attempt (and no
  * request to the instance metadata service). */
-static bool credentials_likely(void)
+bool ui_aws_credentials_likely(void)
 {
 	static const char *const vars[] = { "AWS_ACCESS_KEY_ID", "AWS_PROFILE",
 					     "AWS_WEB_IDENTITY_TOKEN_FILE",
@@ -111,7 +111,7 @@ struct live_prices *live_prices_start(uv_loop_t *loop, struct wizard *w,
 	if (!cache)
 		return NULL;
 	if (!hook || !*hook) {
-		if (!credentials_likely() ||
+		if (!ui_aws_credentials_likely() ||
 		    (stat(cache, &st) == 0 && time(NULL) - st.st_mtime < REFETCH_AFTER_S)) {
 			free(cache);
 			return NULL;

@@ -10,12 +10,19 @@
 #ifndef GCR_UI_LIVE_PRICES_H
 #define GCR_UI_LIVE_PRICES_H
 
+#include <stdbool.h>
+
 #include <uv.h>
 
 #include "cli/cli.h"
 #include "ui/wizard.h"
 
 struct live_prices;
+
+/* Whether AWS credentials could be found without network access: the
+ * variables and files the AWS SDKs read (no instance metadata query).
+ * Also what the start-up settling of submissions asks (submit_flow.c). */
+bool ui_aws_credentials_likely(void);
 
 /* Starts the fetch if it makes sense; returns NULL when nothing was started.
  * GCR_TUI_PRICES_COMMAND, when set, is run with /bin/sh -c instead (tests

@@ -21,6 +21,7 @@ libgcrui_a_SOURCES = \
 	ui/screen_setup.c ui/screen_setup.h \
 	ui/session.c ui/session.h \
 	ui/bundle_jobs.c ui/bundle_jobs.h \
+	ui/submit_flow.c ui/submit_flow.h \
 	ui/step_welcome.c \
 	ui/step_model.c \
 	ui/step_simulation.c \
@@ -58,7 +59,8 @@ TUI_TESTS = \
 	tests/tui/walk-gchp.sh \
 	tests/tui/terminal.sh \
 	tests/tui/prices.sh \
-	tests/tui/prices-testbed.sh
+	tests/tui/prices-testbed.sh \
+	tests/tui/submit-tui.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/check_estimates.py \
 	tests/tui/expected

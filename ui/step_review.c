@@ -1,5 +1,7 @@
-/* step_review.c: the whole plan, the files that would be generated, and
- * saving the spec (submitting arrives with the submission feature). */
+/* step_review.c: the whole plan, the files that would be generated,
+ * saving the spec, and Submit (through the submission engine, the same as
+ * `gcrunner submit`: submit_flow.c), with its progress and outcome above
+ * the form. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include "ui/bundle_jobs.h"
 #include "i18n.h"
 #include "ui/steps.h"
+#include "ui/submit_flow.h"
 #include "ui/text.h"
 
 enum { F_PLAN = 1, F_FILES, F_NAME, F_PATH };
@@ -248,7 +251,18 @@ static void review_build(struct wizard *w, struct ui_form *f)
 			 w->saved_path);
 	ui_form_add_button(f, UI_BUTTON_BACK, _("Back"));
 	ui_form_add_button(f, UI_BUTTON_SAVE, _("Save spec"));
-	ui_form_add_button(f, UI_BUTTON_SUBMIT, _("Submit"));
+	ui_form_add_button(f, UI_BUTTON_SUBMIT, wiz_submit_busy(w) ? _("Submitting...") : _("Submit"));
+	/* One submission at a time: no Submit, and no leaving, while it runs. */
+	if (wiz_submit_busy(w)) {
+		f->buttons[0].disabled = true;
+		f->buttons[f->nbuttons - 1].disabled = true;
+	}
+}
+
+static int review_draw(struct wizard *w, struct ui_app *app, int y, int x, int h, int width)
+{
+	(void)app;
+	return wiz_submit_draw(w, y, x, h, width);
 }
 
 static unsigned save(struct wizard *w)
@@ -258,23 +272,21 @@ static unsigned save(struct wizard *w)
 	return UI_HANDLED | UI_REDRAW;
 }
 
-static unsigned submit(struct wizard *w)
-{
-	wizard_message(w, UI_ROLE_HINT, "%s",
-		       _("Submitting from the wizard arrives with the submission feature. For now, "
-			 "save the spec (w) and run: gcrunner submit --spec FILE"));
-	return UI_HANDLED | UI_REDRAW;
-}
 
 static unsigned review_apply(struct wizard *w, struct ui_form *f, const struct ui_form_result *r)
 {
 	struct ui_field *fld;
 
 	if (r->what == UI_FORM_BUTTON)
-		return r->button == UI_BUTTON_SAVE ? save(w) : r->button == UI_BUTTON_SUBMIT ? submit(w) : 0;
+		return r->button == UI_BUTTON_SAVE ? save(w) : r->button == UI_BUTTON_SUBMIT ? wiz_submit(w) : 0;
 	fld = &f->fields[r->field];
 	switch (fld->tag) {
 	case F_PLAN:
+		if (r->what == UI_FORM_SUBMIT && wiz_submit_busy(w)) {
+			wizard_message(w, UI_ROLE_HINT, "%s",
+				       _("The plan cannot change while it is being submitted."));
+			return UI_HANDLED | UI_REDRAW;
+		}
 		if (r->what == UI_FORM_SUBMIT && r->item >= 0 && fld->items[r->item].id[0]) {
 			/* Go and change it; Esc comes back here. */
 			wizard_push(w, wizard_step_index(fld->items[r->item].id));
@@ -303,13 +315,18 @@ static unsigned review_key(struct wizard *w, struct ui_app *app, const struct ui
 	(void)app;
 	if (ev->kind != UI_EV_KEY)
 		return 0;
-	/* In a text field, w and S are letters. */
+	/* Leaving while a submission runs asks first (and stops it cleanly). */
+	if (ev->action == UI_ACT_BACK && wiz_submit_busy(w))
+		return wiz_submit_ask_stop(w, false);
+	/* In a text field, w, S and q are letters. */
 	if (fld && fld->kind == UI_FIELD_TEXT)
 		return 0;
+	if (ev->action == UI_ACT_QUIT && wiz_submit_busy(w))
+		return wiz_submit_ask_stop(w, true);
 	if (ev->action == UI_ACT_SAVE)
 		return save(w);
 	if (ev->action == UI_ACT_SUBMIT)
-		return submit(w);
+		return wiz_submit(w);
 	return 0;
 }
 
@@ -319,8 +336,11 @@ const struct screen_ops step_review = {
 	.help = N_("The whole plan: choices, machine, time and cost ranges, data volume and where "
 		   "results go, and the files gcrunner would generate for the run. Save the spec to "
 		   "estimate it again or submit it later; Enter on a line of the plan goes back to "
-		   "change it."),
+		   "change it. Submit sends the run (exactly once, as gcrunner submit does) and "
+		   "shows its progress, then the job and where the results will be; a run over "
+		   "your budget is only sent after you confirm it."),
 	.build = review_build,
+	.draw = review_draw,
 	.apply = review_apply,
 	.key = review_key,
 };

@@ -29,6 +29,7 @@
 #include "ui/live_prices.h"
 #include "ui/screen_setup.h"
 #include "ui/session.h"
+#include "ui/submit_flow.h"
 #include "ui/theme.h"
 #include "ui/tui.h"
 #include "ui/wizard.h"
@@ -135,6 +136,7 @@ int gcr_tui_main(const struct cli_context *ctx)
 	}
 	w->app = app;
 	lp = live_prices_start(uv_default_loop(), w, ctx);
+	wiz_submit_settle_at_start(w);   /* issue 6: unfinished submissions, in the background */
 	gcr_log_debug("wizard started%s", lp ? ", fetching live prices" : "");
 
 	status = ui_app_run(app);

@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "ui/draw.h"
+#include "ui/submit_flow.h"
 #include "ui/text.h"
 #include "ui/wizard.h"
 
@@ -99,6 +100,7 @@ void wizard_init(struct wizard *w, struct gcr_catalog *cat, struct gcr_settings 
 
 void wizard_free(struct wizard *w)
 {
+	wiz_submit_free(w);
 	ui_form_free(&w->form);
 	gcr_estimate_result_free(&w->est);
 	gcr_estimate_result_free(&w->sweep);

@@ -25,6 +25,7 @@
 #include "ui/form.h"
 
 struct ui_session;
+struct wiz_submit;
 
 struct wizard;
 
@@ -108,6 +109,7 @@ struct wizard {
 	/* Told after a successful submission (wizard_set_on_submitted). */
 	void (*on_submitted)(void *data, const char *sim_id);
 	void *on_submitted_data;
+	struct wiz_submit *submit;        /* submissions (submit_flow.c), or NULL */
 
 	/* Live prices fetched in the background (live_prices.c). */
 	enum { WIZ_PRICES_CATALOG, WIZ_PRICES_FETCHING, WIZ_PRICES_LIVE,
