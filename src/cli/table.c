@@ -18,12 +18,20 @@ extern const struct cli_command cli_cmd_prices;
 extern const struct cli_command cli_cmd_setup;
 extern const struct cli_command cli_cmd_estimate;
 extern const struct cli_command cli_cmd_submit;
+extern const struct cli_command cli_cmd_jobs;
+extern const struct cli_command cli_cmd_logs;
+extern const struct cli_command cli_cmd_cancel;
+extern const struct cli_command cli_cmd_results;
 
 /* Keep in the order --help should list them. */
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_estimate,
 	&cli_cmd_export,
 	&cli_cmd_submit,
+	&cli_cmd_jobs,
+	&cli_cmd_logs,
+	&cli_cmd_cancel,
+	&cli_cmd_results,
 	&cli_cmd_setup,
 	&cli_cmd_whoami,
 	&cli_cmd_prices,
@@ -98,6 +106,7 @@ void cli_print_help(FILE *out, const char *program)
 		"      --profile NAME   use this AWS profile (default: AWS_PROFILE or 'default')\n"
 		"      --region NAME    use this AWS region (default: AWS_REGION or the profile's)\n"),
 	      out);
+	fputs(_("      --list-keys      list the full-screen program's keys and exit\n"), out);
 	fputs("\n", out);
 	fputs(_("Commands:\n"), out);
 	for (size_t i = 0; cli_commands[i]; i++)

@@ -180,4 +180,21 @@ bool gcr_progress_parse_line(const char *line, int *yyyymmdd, int *hhmm);
 /* Fraction of the spec's period covered at that simulated time (0..1). */
 double gcr_progress_fraction(const struct gcr_spec *spec, int yyyymmdd, int hhmm);
 
+/* ---- added by the engine (issue 7) -------------------------------------------------- */
+
+/* Run i as JSON without keeping its struct gcr_run (gcr_runs_at keeps one
+ * per run until the next change; `jobs --json` of 10,000 runs would hold
+ * them all).  Caller owns the reference; NULL out of range. */
+json_t *gcr_runs_json_at(const struct gcr_runs *runs, size_t i);
+
+/* Why a job waits or ended, in plain translated words, from the
+ * service's state (RUNNABLE ...) and status reason
+ * (CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY, MISCONFIGURATION:*, vCPU quota,
+ * spot reclaim, time limit ...); "" when there is nothing to explain.
+ * Backends fill gcr_run_status.explanation with it. */
+const char *gcr_run_explain(const char *native_state, const char *reason);
+
+/* True when id is a prefix of more than one run (gcr_runs_find gave NULL). */
+bool gcr_runs_find_ambiguous(const struct gcr_runs *runs, const char *id);
+
 #endif

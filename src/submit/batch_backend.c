@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "journal.h"
 #include "paths.h"
+#include "runs/runs.h"
 #include "settings.h"
 #include "submit/submit.h"
 #include "submit/submit_internal.h"
@@ -86,35 +87,6 @@ static enum gcr_run_state state_of(const char *status, bool cancelled)
 	return GCR_RUN_UNKNOWN;
 }
 
-/* Why a job waits or ended, in plain words (aws.md, "Job life"). */
-static const char *explain(const char *status, const char *reason)
-{
-	bool runnable = status && strcmp(status, "RUNNABLE") == 0;
-
-	if (!reason)
-		reason = "";
-	if (strncmp(reason, "CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY", 39) == 0)
-		return _("AWS has no free capacity of this instance type now (common with spot): "
-			 "the job waits; on-demand or another type may start sooner");
-	if (strncmp(reason, "MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE", 49) == 0)
-		return _("the job needs more vCPUs than the compute environment may start: raise "
-			 "its maximum vCPUs (gcrunner setup) or choose a smaller instance type");
-	if (strncmp(reason, "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT", 41) == 0)
-		return _("no instance type of the compute environment has the vCPUs and memory "
-			 "the job asks for: it will wait forever; cancel it and choose another "
-			 "type, or add the type to the compute environment");
-	if (strncmp(reason, "MISCONFIGURATION:SERVICE_ROLE_PERMISSIONS", 41) == 0)
-		return _("AWS Batch's service role lacks permissions: run gcrunner setup again");
-	if (strncmp(reason, "Host EC2", 8) == 0)
-		return _("the spot instance was reclaimed by AWS; Batch retries such attempts");
-	if (strstr(reason, "timeout") || strstr(reason, "Timeout"))
-		return _("the run reached its time limit (the estimate's upper bound with a "
-			 "margin) and was stopped");
-	if (runnable)
-		return _("waiting for an instance to start; this usually takes a few minutes");
-	return "";
-}
-
 static void copy(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
@@ -134,7 +106,8 @@ static void read_status(json_t *j, struct gcr_run_status *st)
 	st->state = state_of(job.status, job.is_cancelled || job.is_terminated);
 	copy(st->native_state, sizeof st->native_state, job.status);
 	copy(st->reason, sizeof st->reason, job.status_reason);
-	copy(st->explanation, sizeof st->explanation, explain(job.status, job.status_reason));
+	copy(st->explanation, sizeof st->explanation,
+	     gcr_run_explain(job.status, job.status_reason));
 	st->created_ms = job.created_at;
 	st->started_ms = job.started_at;
 	st->stopped_ms = job.stopped_at;
