@@ -4,12 +4,12 @@
 #include "backend.h"
 #include "i18n.h"
 
-/* Each backend file defines its ops; weak so the table links while a
- * backend is still being written (the lookup then returns NULL and callers
- * say the target is not available). */
+/* Each backend file defines its ops.  Batch's reference is weak (src/submit
+ * links it through gcr_submit_backend); the cluster backends' are strong, so
+ * any program that looks a backend up links them from the library. */
 extern const struct gcr_backend_ops gcr_backend_batch __attribute__((weak));
-extern const struct gcr_backend_ops gcr_backend_slurm __attribute__((weak));
-extern const struct gcr_backend_ops gcr_backend_pcluster __attribute__((weak));
+extern const struct gcr_backend_ops gcr_backend_slurm;
+extern const struct gcr_backend_ops gcr_backend_pcluster;
 
 const struct gcr_backend_ops *gcr_backend_for(enum gcr_target target)
 {

@@ -1,6 +1,8 @@
 /* cmd_submit.c: `gcrunner submit` -- sends a GEOS-Chem Classic run to AWS
  * Batch through the submission engine (src/submit/), the same one the
- * wizard's Submit uses.  Every start first settles what earlier,
+ * wizard's Submit uses; with --target slurm|pcluster (or a spec whose
+ * target is one of them) a Classic or GCHP run goes to a Slurm cluster
+ * through the cluster backends (src/slurm/slurm_backend.h).  Every start first settles what earlier,
  * interrupted submissions left in the journal; `--reconcile` does only
  * that.  A bad spec or a missing configuration key fails before anything
  * is sent. */
@@ -18,15 +20,16 @@
 #include "cli/spec_flags.h"
 #include "i18n.h"
 #include "spec.h"
+#include "slurm/slurm_backend.h"
 #include "submit/submit.h"
 
 static int submit_exec(const struct cli_context *ctx, int argc, char **argv);
 
 const struct cli_command cli_cmd_submit = {
 	.name = "submit",
-	.usage = N_("[--spec FILE] [CHOICE FLAGS] [--instance TYPE] [--spot] [--dry-run] [--json] "
-		    "[--allow-over-budget]"),
-	.summary = N_("submit a GEOS-Chem Classic run to AWS Batch (exactly once)"),
+	.usage = N_("[--spec FILE] [CHOICE FLAGS] [--instance TYPE] [--spot] [--target T] "
+		    "[--dry-run] [--json] [--allow-over-budget]"),
+	.summary = N_("submit a run to AWS Batch, ParallelCluster or a Slurm cluster (exactly once)"),
 	.options = N_("Options:\n"
 		      "      --name TEXT           the run's name in the record (default: the id)\n"
 		      "      --description TEXT    a description for the record\n"
@@ -37,6 +40,9 @@ const struct cli_command cli_cmd_submit = {
 		      "      --allow-over-budget   submit even when the estimate's upper cost goes\n"
 		      "                            over budget.limit_usd or the Users quota\n"
 		      "      --reconcile           only settle interrupted submissions, then exit\n"
+		      "      --target T            batch (default: Classic on AWS Batch), slurm (the\n"
+		      "                            cluster of gcrunner cluster set) or pcluster (the\n"
+		      "                            ParallelCluster of gcrunner cluster create)\n"
 		      "  -h, --help                show this help\n"
 		      "\n"
 		      "Without --instance, the cheapest type that fits is chosen (as gcrunner\n"
@@ -52,11 +58,13 @@ enum {
 	OPT_RECONCILE,
 	OPT_NAME,
 	OPT_DESCRIPTION,
+	OPT_TARGET,
 };
 
 struct run {
 	const struct cli_context *ctx;
 	bool json;
+	bool cluster;                       /* target slurm or pcluster */
 	int done;
 	char last_progress[256];
 	struct gcr_submit_outcome copy;     /* the fields printed after the loop */
@@ -132,12 +140,27 @@ static void on_reconciled_all(enum gcr_status st, const struct gcr_error *err, v
 	r->done = 1;
 }
 
+/* Batch entries (they need AWS), then Slurm and ParallelCluster ones. */
 static enum gcr_status reconcile(struct run *r, struct gcr_submit_env *e)
 {
-	r->done = 0;
+	enum gcr_status batch = GCR_OK;
+	struct gcr_error batch_err = { 0 };
+
 	r->status = GCR_OK;
-	gcr_submit_reconcile_all(&e->env, on_reconciled_one, on_reconciled_all, r);
+	if (e->env.aws) {
+		r->done = 0;
+		gcr_submit_reconcile_all(&e->env, on_reconciled_one, on_reconciled_all, r);
+		gcr_submit_env_run(e, &r->done);
+		batch = r->status;
+		batch_err = r->err;
+	}
+	r->done = 0;
+	gcr_cluster_reconcile_all(&e->env, on_reconciled_one, on_reconciled_all, r);
 	gcr_submit_env_run(e, &r->done);
+	if (batch != GCR_OK) {
+		r->status = batch;
+		r->err = batch_err;
+	}
 	return r->status;
 }
 
@@ -169,6 +192,13 @@ static void print_result(const struct run *r)
 			json_decref(j);
 			return;
 		}
+		if (r->cluster) {
+			printf(_("Dry run for simulation %s.  Nothing was sent; this would run:\n\n"),
+			       o->sim_id);
+			json_dumpf(r->requests, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+			return;
+		}
 		printf(_("Dry run for simulation %s on %s (estimate $%.2f, up to $%.2f; time limit "
 			 "%.1f h).  Nothing was sent; these requests would be:\n\n"),
 		       o->sim_id, o->instance_type, o->cost_usd, o->cost_high_usd,
@@ -181,6 +211,20 @@ static void print_result(const struct run *r)
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(j);
+		return;
+	}
+	if (r->cluster) {
+		printf(_("Submitted simulation %s as Slurm job %s%s.\n"), o->sim_id, o->job_id,
+		       o->reconciled ? _(" (found by name after a lost answer)") : "");
+		printf(_("  run dir    %s\n"), o->bundle_uri);
+		printf(_("  log        %s/gcrunner-%s.log\n"), o->results_uri, o->job_id);
+		if (*o->instance_type)
+			printf(_("  instance   %s, estimate $%.2f (up to $%.2f), time limit %.1f h\n"),
+			       o->instance_type, o->cost_usd, o->cost_high_usd,
+			       o->timeout_s / 3600.0);
+		if (o->record_pending)
+			printf(_("  record     pending: the journal holds it; the next start writes it "
+				 "to DynamoDB\n"));
 		return;
 	}
 	printf(_("Submitted simulation %s as AWS Batch job %s%s.\n"), o->sim_id, o->job_id,
@@ -196,6 +240,30 @@ static void print_result(const struct run *r)
 			 "to DynamoDB\n"));
 }
 
+/* Slurm and ParallelCluster: AWS only for ParallelCluster (SSM) and the
+ * DynamoDB record; a university cluster needs none. */
+static int submit_to_cluster(const struct cli_context *ctx, struct run *r,
+			     struct gcr_submit_env *e, struct gcr_submit_request *req, bool dry_run)
+{
+	struct gcr_error err = { 0 };
+
+	if (gcr_submit_env_connect(e, ctx->profile, *req->spec.region ? req->spec.region
+						       : ctx->region, &err) != GCR_OK &&
+	    req->spec.target == GCR_TARGET_PCLUSTER)
+		return cli_fail(ctx, &err);
+	if (!dry_run && reconcile(r, e) != GCR_OK)
+		fprintf(stderr, _("%s: warning: %s\n"), ctx->program, r->err.message);
+	req->dry_run = dry_run;
+	r->done = 0;
+	gcr_cluster_submit_start(&e->env, req, on_progress, on_submitted, r);
+	gcr_submit_env_run(e, &r->done);
+	print_warnings(ctx, r->warnings);
+	if (r->status != GCR_OK)
+		return cli_fail(ctx, &r->err);
+	print_result(r);
+	return 0;
+}
+
 static int submit_exec(const struct cli_context *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -206,6 +274,7 @@ static int submit_exec(const struct cli_context *ctx, int argc, char **argv)
 		{ "reconcile", no_argument, NULL, OPT_RECONCILE },
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ "description", required_argument, NULL, OPT_DESCRIPTION },
+		{ "target", required_argument, NULL, OPT_TARGET },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -215,6 +284,7 @@ static int submit_exec(const struct cli_context *ctx, int argc, char **argv)
 	struct gcr_error err = { 0 };
 	struct run r;
 	const char *name = NULL, *description = NULL;
+	enum gcr_target target = GCR_TARGET_NONE;
 	bool dry_run = false, allow_over = false, only_reconcile = false;
 	int c, status = 0;
 
@@ -246,6 +316,14 @@ static int submit_exec(const struct cli_context *ctx, int argc, char **argv)
 			break;
 		case OPT_DESCRIPTION:
 			description = optarg;
+			break;
+		case OPT_TARGET:
+			if (!gcr_target_from_id(optarg, &target) || target == GCR_TARGET_NONE) {
+				status = cli_usage_error(ctx, &cli_cmd_submit,
+							 _("unknown target '%s' (allowed: batch, "
+							   "slurm, pcluster)"), optarg);
+				goto out;
+			}
 			break;
 		case 'h':
 			cli_print_command_help(stdout, ctx, &cli_cmd_submit);
@@ -279,7 +357,9 @@ static int submit_exec(const struct cli_context *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (only_reconcile) {
-		if (gcr_submit_env_connect(e, ctx->profile, ctx->region, &err) != GCR_OK) {
+		/* Batch entries need AWS; Slurm entries may do without it. */
+		if (gcr_submit_env_connect(e, ctx->profile, ctx->region, &err) != GCR_OK &&
+		    gcr_submit_pending_count(e->env.journal) > 0) {
 			status = cli_fail(ctx, &err);
 			goto out;
 		}
@@ -306,8 +386,15 @@ static int submit_exec(const struct cli_context *ctx, int argc, char **argv)
 		snprintf(req.spec.description, sizeof req.spec.description, "%s", description);
 	if (req.spec.model == GCR_MODEL_NONE)
 		req.spec.model = GCR_MODEL_CLASSIC;
+	if (target != GCR_TARGET_NONE)
+		req.spec.target = target;
 	if (req.spec.target == GCR_TARGET_NONE)
 		req.spec.target = GCR_TARGET_BATCH;
+	r.cluster = req.spec.target != GCR_TARGET_BATCH;
+	if (r.cluster) {
+		status = submit_to_cluster(ctx, &r, e, &req, dry_run);
+		goto out;
+	}
 	if (req.spec.model == GCR_MODEL_CLASSIC) {
 		struct gcr_spec check = req.spec;
 		gcr_spec_apply_defaults(&check, e->env.catalog);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "i18n.h"
 #include "paths.h"
 #include "settings.h"
@@ -380,6 +382,10 @@ enum gcr_status gcr_cluster_transport_new(uv_loop_t *loop, const struct gcr_clus
 		char *identity = local_path(c->identity_file);
 		o.destination = c->host;
 		o.config_file = config;
+		/* Commands to one cluster come from many short-lived transports
+		 * (each backend call, each gcrunner): they share one connection
+		 * that ControlPersist ends when it has been idle a while. */
+		o.leave_master = true;
 		o.port = c->port;
 		o.identity_file = identity;
 		o.login_shell = c->login_shell;
@@ -395,4 +401,149 @@ enum gcr_status gcr_cluster_transport_new(uv_loop_t *loop, const struct gcr_clus
 	}
 	}
 	return gcr_error_set(err, GCR_ERR_INTERNAL, _("unknown transport"));
+}
+
+/* ---- JSON (journal entries, --json) and the ParallelCluster head node ------------- */
+
+json_t *gcr_cluster_config_to_json(const struct gcr_cluster_config *c)
+{
+	json_t *o = json_object(), *mods = json_array();
+
+	for (size_t i = 0; i < c->nmodules; i++)
+		json_array_append_new(mods, json_string(c->modules[i]));
+	json_object_set_new(o, "transport", json_string(gcr_transport_kind_name(c->transport)));
+	json_object_set_new(o, "host", json_string(c->host));
+	json_object_set_new(o, "ssh_config", json_string(c->ssh_config));
+	json_object_set_new(o, "port", json_integer(c->port));
+	json_object_set_new(o, "identity_file", json_string(c->identity_file));
+	json_object_set_new(o, "login_shell", json_boolean(c->login_shell));
+	json_object_set_new(o, "ssm_instance_id", json_string(c->ssm_instance_id));
+	json_object_set_new(o, "ssm_user", json_string(c->ssm_user));
+	json_object_set_new(o, "partition", json_string(c->partition));
+	json_object_set_new(o, "account", json_string(c->account));
+	json_object_set_new(o, "modules", mods);
+	json_object_set_new(o, "geoschem_dir", json_string(c->geoschem_dir));
+	json_object_set_new(o, "run_root", json_string(c->run_root));
+	return o;
+}
+
+/* Copies the scalar keys of o (or of the settings section `from`) into
+ * the slurm section of a fresh settings object, so one reader
+ * (gcr_cluster_config_from_settings) checks every source alike. */
+static enum gcr_status section_to_slurm(struct gcr_settings *tmp, const char *key,
+					const char *value, struct gcr_error *err)
+{
+	char path[96];
+
+	if (!value || !*value)
+		return GCR_OK;
+	snprintf(path, sizeof path, "slurm.%s", key);
+	return gcr_settings_set(tmp, path, value, err);
+}
+
+enum gcr_status gcr_cluster_config_from_json(json_t *o, struct gcr_cluster_config *c,
+					     struct gcr_error *err)
+{
+	struct gcr_settings *tmp = gcr_settings_new();
+	enum gcr_status st = GCR_OK;
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(o)) {
+		gcr_settings_free(tmp);
+		return gcr_error_set(err, GCR_ERR_INVALID, _("the journal entry has no cluster settings"));
+	}
+	json_object_foreach(o, key, v) {
+		char num[32];
+		if (st != GCR_OK)
+			break;
+		if (json_is_string(v)) {
+			st = section_to_slurm(tmp, key, json_string_value(v), err);
+		} else if (json_is_integer(v) && json_integer_value(v) != 0) {
+			snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+			st = section_to_slurm(tmp, key, num, err);
+		} else if (json_is_boolean(v)) {
+			st = section_to_slurm(tmp, key, json_is_true(v) ? "true" : "false", err);
+		} else if (json_is_array(v) && json_array_size(v) > 0) {
+			const char *items[GCR_CLUSTER_MAX_MODULES];
+			size_t n = 0, i;
+			json_t *m;
+			json_array_foreach(v, i, m)
+				if (n < GCR_CLUSTER_MAX_MODULES && json_is_string(m))
+					items[n++] = json_string_value(m);
+			snprintf(num, sizeof num, "slurm.%s", key);
+			st = gcr_settings_set_list(tmp, num, items, n, err);
+		}
+	}
+	if (st == GCR_OK)
+		st = gcr_cluster_config_from_settings(tmp, c, err);
+	gcr_settings_free(tmp);
+	return st;
+}
+
+enum gcr_status gcr_pcluster_slurm_config(const struct gcr_settings *s,
+					  struct gcr_cluster_config *c, struct gcr_error *err)
+{
+	static const struct {
+		const char *from, *to;
+	} keys[] = {
+		{ "pcluster.ssm_user", "ssm_user" }, { "pcluster.queue", "partition" },
+		{ "pcluster.account", "account" }, { "pcluster.run_root", "run_root" },
+		{ "pcluster.geoschem_dir", "geoschem_dir" },
+	};
+	struct gcr_settings *tmp = gcr_settings_new();
+	const char *head = gcr_settings_get(s, "pcluster.head_node_instance_id");
+	enum gcr_status st = GCR_OK;
+	size_t nmods = gcr_settings_list_len(s, "pcluster.modules");
+
+	if (!head || !*head) {
+		gcr_settings_free(tmp);
+		return gcr_error_set(err, GCR_ERR_NOT_FOUND,
+				     _("no ParallelCluster head node is known: create or find the "
+				       "cluster with 'gcrunner cluster create' or 'gcrunner cluster "
+				       "status NAME' (they save pcluster.head_node_instance_id)"));
+	}
+	st = gcr_settings_set(tmp, "slurm.transport", "ssm", err);
+	if (st == GCR_OK)
+		st = gcr_settings_set(tmp, "slurm.ssm_instance_id", head, err);
+	/* The queue gcrunner's cluster configuration makes (cluster-config.yaml). */
+	if (st == GCR_OK)
+		st = gcr_settings_set(tmp, "slurm.partition", "compute", err);
+	for (size_t i = 0; st == GCR_OK && i < sizeof keys / sizeof keys[0]; i++)
+		st = section_to_slurm(tmp, keys[i].to, gcr_settings_get(s, keys[i].from), err);
+	if (st == GCR_OK && nmods > 0 && nmods <= GCR_CLUSTER_MAX_MODULES) {
+		const char *items[GCR_CLUSTER_MAX_MODULES];
+		for (size_t i = 0; i < nmods; i++)
+			items[i] = gcr_settings_list_item(s, "pcluster.modules", i);
+		st = gcr_settings_set_list(tmp, "slurm.modules", items, nmods, err);
+	}
+	if (st == GCR_OK)
+		st = gcr_cluster_config_from_settings(tmp, c, err);
+	gcr_settings_free(tmp);
+	if (st != GCR_OK && err->code == GCR_ERR_INVALID)
+		gcr_error_prefix(err, _("in the pcluster section"));
+	return st;
+}
+
+enum gcr_status gcr_cluster_config_for_target(const struct gcr_settings *s,
+					      enum gcr_target target,
+					      struct gcr_cluster_config *c, struct gcr_error *err)
+{
+	if (target == GCR_TARGET_PCLUSTER)
+		return gcr_pcluster_slurm_config(s, c, err);
+	if (!gcr_cluster_config_present(s))
+		return gcr_error_set(err, GCR_ERR_NOT_FOUND,
+				     _("no Slurm cluster is set up: run 'gcrunner cluster set --host "
+				       "HOST' (or --transport local on a login node) first"));
+	return gcr_cluster_config_from_settings(s, c, err);
+}
+
+void gcr_cluster_run_root(const struct gcr_cluster_config *c, char *out, size_t size)
+{
+	const char *home = getenv("HOME");
+
+	if (c->transport == GCR_TRANSPORT_LOCAL && c->run_root[0] != '/' && home && *home)
+		snprintf(out, size, "%s/%s", home, *c->run_root ? c->run_root : ".");
+	else
+		snprintf(out, size, "%s", *c->run_root ? c->run_root : ".");
 }

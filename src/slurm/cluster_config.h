@@ -26,9 +26,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
 #include <uv.h>
 
 #include "error.h"
+#include "spec.h"
 #include "slurm/transport.h"
 
 struct gcr_settings;
@@ -98,5 +100,36 @@ struct gcr_aws;
 enum gcr_status gcr_cluster_transport_new(uv_loop_t *loop, const struct gcr_cluster_config *c,
 					  struct gcr_aws *aws, struct gcr_transport **out,
 					  struct gcr_error *err);
+
+/* The settings as a JSON object (the keys of the slurm section; kept in a
+ * journal entry so a later reconcile reaches the same cluster), and back
+ * (validated like the file).  to_json: new reference. */
+json_t *gcr_cluster_config_to_json(const struct gcr_cluster_config *c);
+enum gcr_status gcr_cluster_config_from_json(json_t *o, struct gcr_cluster_config *c,
+					     struct gcr_error *err);
+
+/* The Slurm side of a ParallelCluster cluster, from the pcluster section:
+ * transport ssm to pcluster.head_node_instance_id (saved by `gcrunner
+ * cluster create|status`), runuser pcluster.ssm_user (ec2-user), partition
+ * pcluster.queue (compute, the queue gcrunner's cluster-config.yaml makes),
+ * pcluster.account, pcluster.modules, pcluster.geoschem_dir,
+ * pcluster.run_root (gcrunner-runs in the home directory, which
+ * ParallelCluster shares with the compute nodes).  GCR_ERR_NOT_FOUND when
+ * no head node is known. */
+enum gcr_status gcr_pcluster_slurm_config(const struct gcr_settings *s,
+					  struct gcr_cluster_config *c, struct gcr_error *err);
+
+/* The cluster a target submits to: the slurm section (GCR_ERR_NOT_FOUND,
+ * saying how to set it up, when there is none) or, for pcluster, the
+ * ParallelCluster head node (gcr_pcluster_slurm_config). */
+enum gcr_status gcr_cluster_config_for_target(const struct gcr_settings *s,
+					      enum gcr_target target,
+					      struct gcr_cluster_config *c, struct gcr_error *err);
+
+/* run_root as commands see it: the local transport starts in the current
+ * directory, so a relative root there is taken from $HOME (the login
+ * directory of ssh and SSM), and later commands find the same place
+ * wherever gcrunner is started. */
+void gcr_cluster_run_root(const struct gcr_cluster_config *c, char *out, size_t size);
 
 #endif

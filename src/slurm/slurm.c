@@ -69,7 +69,9 @@ char **gcr_slurm_sbatch_argv(const struct gcr_slurm_submit *req)
 		gcr_argv_addf(&a, "--time=%d", req->time_limit_minutes);
 	if (req->output_path && *req->output_path)
 		gcr_argv_addf(&a, "--output=%s", req->output_path);
-	if (req->workdir && *req->workdir)
+	/* sbatch runs in workdir; a relative --chdir would be taken from there
+	 * again (workdir/workdir), so only an absolute one is passed. */
+	if (req->workdir && req->workdir[0] == '/')
 		gcr_argv_addf(&a, "--chdir=%s", req->workdir);
 	for (size_t i = 0; req->extra_args && req->extra_args[i]; i++)
 		gcr_argv_add(&a, req->extra_args[i]);

@@ -135,7 +135,8 @@ struct gcr_slurm_submit {
 	const char *script;          /* the batch script, sent on sbatch's stdin ... */
 	size_t script_len;           /* 0: strlen(script) */
 	const char *script_path;     /* ... or a script already on the cluster */
-	const char *workdir;         /* --chdir (and where sbatch runs); NULL: login directory */
+	const char *workdir;         /* where sbatch runs (the job's working directory), and
+					--chdir when absolute; NULL: login directory */
 	const char *partition;       /* NULL or "": the cluster's default */
 	const char *account;
 	int nodes;                   /* 0: not given */

@@ -30,6 +30,11 @@ libgcrengine_a_SOURCES += \
 	src/cli/cmd_cluster.c
 libgcrengine_a_SOURCES += \
 	src/slurm/transport_ssm.c src/slurm/transport_ssm.h
+
+## The Slurm and ParallelCluster backends (backend.h): exactly-once submit,
+## refresh, cancel, logs, results.
+libgcrengine_a_SOURCES += \
+	src/slurm/slurm_backend.h src/slurm/backend_internal.h src/slurm/backend_submit.c src/slurm/backend_ops.c
 TESTS += tests/scripts/slurm-cluster.sh
 EXTRA_DIST += tests/scripts/slurm-cluster.sh
 
@@ -38,3 +43,13 @@ tests_bench_bench_slurm_SOURCES = tests/bench/bench_slurm.c
 tests_bench_bench_slurm_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_bench_bench_slurm_LDADD = libgcrengine.a $(ENGINE_LIBS)
 BENCH_BINS += tests/bench/bench_slurm
+
+## The cluster backends: states and reasons always; submit, refresh, logs,
+## cancel and results against the real Slurm when slurm-submit.sh runs it
+## with the test bed's variables (also the CLI, kill at each step).
+check_PROGRAMS += tests/unit/check_slurm_backend
+tests_unit_check_slurm_backend_SOURCES = tests/unit/check_slurm_backend.c
+tests_unit_check_slurm_backend_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_slurm_backend_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_slurm_backend tests/scripts/slurm-submit.sh
+EXTRA_DIST += tests/scripts/slurm-submit.sh

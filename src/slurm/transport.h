@@ -107,7 +107,7 @@ uv_loop_t *gcr_transport_loop(const struct gcr_transport *t);
 
 /* Ends what is still running -- each of those callbacks runs now, with
  * GCR_ERR_CANCELLED, so every callback runs exactly once in all cases --
- * ends the ssh ControlMaster connection, and frees the transport once that
+ * ends the ssh ControlMaster connection (unless leave_master), and frees the transport once that
  * has stopped; done (may be NULL) runs then.  Keep the loop running until
  * it has.  New commands are refused from the moment close is called. */
 void gcr_transport_close(struct gcr_transport *t, gcr_done_cb done, void *data);
@@ -130,6 +130,11 @@ struct gcr_ssh_options {
 	bool login_shell;         /* run commands in `$SHELL -l -c`, so /etc/profile sets
 				     PATH (e.g. /opt/slurm/bin) and `module` exists */
 	const char *ssh_program;  /* NULL: "ssh" from PATH */
+	bool leave_master;        /* close leaves the shared connection to ControlPersist
+				     instead of ending it: other transports and gcrunner
+				     processes to the same host (the dashboard's polls)
+				     keep using it, and one closing never breaks another's
+				     command */
 };
 
 /* Checks the options (a destination that starts with '-' is refused: it

@@ -26,6 +26,7 @@ struct ssh_impl {
 	char *config_file;
 	char *identity_file;
 	char *control_path;   /* NULL: no connection sharing */
+	bool leave_master;    /* close does not end the master (ControlPersist does) */
 	int port;
 	int persist_s;
 	int connect_timeout_s;
@@ -175,7 +176,7 @@ static void ssh_shutdown(struct gcr_transport *t, void (*finished)(struct gcr_tr
 	s->t = t;
 	/* Without connection sharing there is no master to end.  With it, ssh
 	 * -O exit answers at once when no master runs (it never connects). */
-	if (!s->control_path) {
+	if (!s->control_path || s->leave_master) {
 		finished(t);
 		return;
 	}
@@ -258,6 +259,7 @@ enum gcr_status gcr_transport_ssh_new(uv_loop_t *loop,
 	s->persist_s = opts->control_persist_s > 0 ? opts->control_persist_s : 120;
 	s->connect_timeout_s = opts->connect_timeout_s > 0 ? opts->connect_timeout_s : 15;
 	s->login_shell = opts->login_shell;
+	s->leave_master = opts->leave_master;
 	if (!opts->control_dir || *opts->control_dir) {
 		char *dir = opts->control_dir ? strdup(opts->control_dir) : control_dir_default();
 		if (control_dir_usable(dir))

@@ -403,7 +403,8 @@ json_t *submit_record_put_input(const struct submit_plan *p, json_t *item)
 json_t *submit_record_update_input(const struct submit_plan *p, const char *job_id,
 				   const char *submitted_at)
 {
-	char *results = gcr_strdup_printf("s3://%s/%s/results/%s/", p->bucket, p->user_id, job_id);
+	char *results = *p->result_location ? gcr_strdup_printf("%s", p->result_location)
+			: gcr_strdup_printf("s3://%s/%s/results/%s/", p->bucket, p->user_id, job_id);
 	json_t *j = json_pack(
 		"{s:s, s:o, s:s, s:s, s:{s:s}, s:{s:o, s:o, s:o, s:o, s:o}}",
 		"TableName", p->table_simulations, "Key", record_key(p),

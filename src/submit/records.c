@@ -84,8 +84,10 @@ void submit_record_create(struct gcr_aws *aws, const struct submit_plan *plan, j
 static json_t *item_with_job(const struct ddb_ctx *c)
 {
 	json_t *item = json_deep_copy(c->item);
-	char *results = gcr_strdup_printf("s3://%s/%s/results/%s/", c->plan.bucket,
-					  c->plan.user_id, c->job_id);
+	char *results = *c->plan.result_location
+			? gcr_strdup_printf("%s", c->plan.result_location)
+			: gcr_strdup_printf("s3://%s/%s/results/%s/", c->plan.bucket,
+					    c->plan.user_id, c->job_id);
 
 	json_object_set_new(item, "jobId", json_pack("{s:s}", "S", c->job_id));
 	json_object_set_new(item, "status", json_pack("{s:s}", "S", "SUBMITTED"));

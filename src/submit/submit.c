@@ -165,16 +165,21 @@ static void on_timer_closed(uv_handle_t *h)
 	free(s);
 }
 
-static void release_lock(struct gcr_submit *s, bool settled)
+void submit_sim_unlock(int *fd, const char *path, bool settled)
 {
-	if (s->lock_fd < 0)
+	if (*fd < 0)
 		return;
 	/* A settled entry needs no lock any more: nobody submits it again. */
-	if (settled && s->lock_path)
-		unlink(s->lock_path);
-	flock(s->lock_fd, LOCK_UN);
-	close(s->lock_fd);
-	s->lock_fd = -1;
+	if (settled && path)
+		unlink(path);
+	flock(*fd, LOCK_UN);
+	close(*fd);
+	*fd = -1;
+}
+
+static void release_lock(struct gcr_submit *s, bool settled)
+{
+	submit_sim_unlock(&s->lock_fd, s->lock_path, settled);
 }
 
 /* Reports once, then frees the engine after the loop has closed its timer
@@ -281,9 +286,10 @@ void gcr_submit_cancel(struct gcr_submit *s)
 }
 
 /* The per-simulation lock: whoever holds it is the only one who may send
- * this simulation's SubmitJob.  Non-blocking; released by the kernel when
- * the process dies. */
-static enum gcr_status take_lock(struct gcr_submit *s, bool *busy, struct gcr_error *err)
+ * this simulation's SubmitJob (or sbatch).  Non-blocking; released by the
+ * kernel when the process dies. */
+enum gcr_status submit_sim_lock(const char *sim_id, int *fd, char **path, bool *busy,
+				struct gcr_error *err)
 {
 	char *dir = gcr_dir(GCR_DIR_STATE), *locks;
 	enum gcr_status st;
@@ -299,25 +305,29 @@ static enum gcr_status take_lock(struct gcr_submit *s, bool *busy, struct gcr_er
 		free(locks);
 		return st;
 	}
-	free(s->lock_path);
-	s->lock_path = gcr_strdup_printf("%s/%s.lock", locks, s->plan.sim_id);
+	free(*path);
+	*path = gcr_strdup_printf("%s/%s.lock", locks, sim_id);
 	free(locks);
-	s->lock_fd = open(s->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (s->lock_fd < 0)
-		return gcr_error_set(err, GCR_ERR_IO, _("cannot open the lock %s: %s"), s->lock_path,
+	*fd = open(*path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		return gcr_error_set(err, GCR_ERR_IO, _("cannot open the lock %s: %s"), *path,
 				     strerror(errno));
-	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
 		int e = errno;
-		close(s->lock_fd);
-		s->lock_fd = -1;
+		close(*fd);
+		*fd = -1;
 		if (e == EWOULDBLOCK) {
 			*busy = true;
 			return GCR_OK;
 		}
-		return gcr_error_set(err, GCR_ERR_IO, _("cannot lock %s: %s"), s->lock_path,
-				     strerror(e));
+		return gcr_error_set(err, GCR_ERR_IO, _("cannot lock %s: %s"), *path, strerror(e));
 	}
 	return GCR_OK;
+}
+
+static enum gcr_status take_lock(struct gcr_submit *s, bool *busy, struct gcr_error *err)
+{
+	return submit_sim_lock(s->plan.sim_id, &s->lock_fd, &s->lock_path, busy, err);
 }
 
 /* ---- steps, in order ---------------------------------------------------------------------- */

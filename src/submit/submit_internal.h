@@ -59,6 +59,9 @@ struct submit_plan {
 	double cost_usd, cost_low_usd, cost_high_usd;
 	double wall_hours, wall_hours_high;
 	char created_at[32];          /* RFC 3339, the record's createdAt */
+	/* The record's resultLocation; "" = s3://BUCKET/USER/results/JOBID/
+	 * (Batch).  Slurm runs: where the run directory is on the cluster. */
+	char result_location[1024];
 };
 
 /* ---- plan.c ----------------------------------------------------------------- */
@@ -147,6 +150,15 @@ struct submit_budget {
 	bool over;
 	char note[512];
 };
+
+/* ---- submit.c: the per-simulation lock (Batch and the cluster backends) ------- */
+
+/* Takes STATE/locks/SIM.lock (flock, non-blocking): *busy when another
+ * process holds it.  *path (freed and replaced) and *fd are the caller's. */
+enum gcr_status submit_sim_lock(const char *sim_id, int *fd, char **path, bool *busy,
+				struct gcr_error *err);
+/* Releases it (unlinks the file when the entry is settled); *fd becomes -1. */
+void submit_sim_unlock(int *fd, const char *path, bool settled);
 
 /* ---- records.c: DynamoDB --------------------------------------------------------- */
 
