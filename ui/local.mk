@@ -19,6 +19,9 @@ libgcrui_a_SOURCES = \
 	ui/panel.c ui/chart.c \
 	ui/live_prices.c ui/live_prices.h \
 	ui/screen_setup.c ui/screen_setup.h \
+	ui/screen_dashboard.c ui/screen_dashboard.h \
+	ui/screen_run.c \
+	ui/notify.c ui/notify.h \
 	ui/session.c ui/session.h \
 	ui/bundle_jobs.c ui/bundle_jobs.h \
 	ui/submit_flow.c ui/submit_flow.h \
@@ -51,6 +54,13 @@ tests_unit_check_ui_wizard_CFLAGS = $(TEST_UI_CFLAGS)
 tests_unit_check_ui_wizard_LDADD = $(TEST_UI_LDADD)
 TESTS += tests/unit/check_ui_wizard
 
+## The dashboard's rows, prompt and run-end notification, without a terminal.
+check_PROGRAMS += tests/unit/check_ui_dashboard
+tests_unit_check_ui_dashboard_SOURCES = tests/unit/check_ui_dashboard.c
+tests_unit_check_ui_dashboard_CFLAGS = $(TEST_UI_CFLAGS)
+tests_unit_check_ui_dashboard_LDADD = $(TEST_UI_LDADD)
+TESTS += tests/unit/check_ui_dashboard
+
 ## The real binary in a real terminal (tmux): tests/tui/lib.sh drives it and
 ## compares screens with tests/tui/expected/ (GCR_TUI_REGENERATE=1 rewrites
 ## them).
@@ -61,8 +71,9 @@ TUI_TESTS = \
 	tests/tui/prices.sh \
 	tests/tui/prices-testbed.sh \
 	tests/tui/submit-tui.sh
+TUI_TESTS += tests/tui/dashboard.sh
 TESTS += $(TUI_TESTS)
-EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/check_estimates.py \
+EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/check_estimates.py tests/tui/dash-journal.py \
 	tests/tui/expected
 
 ## make bench: key press to redraw, first frame and memory, through tmux.

@@ -27,6 +27,8 @@
 #include "ui/app.h"
 #include "ui/bundle_jobs.h"
 #include "ui/live_prices.h"
+#include "runs/runs.h"
+#include "ui/screen_dashboard.h"
 #include "ui/screen_setup.h"
 #include "ui/session.h"
 #include "ui/submit_flow.h"
@@ -65,6 +67,32 @@ static time_t fixed_now(void)
 	return *end == '\0' && secs > 0 ? (time_t)secs : 0;
 }
 
+/* The runs model on the session's environment, and the dashboard over it.
+ * Without a usable AWS configuration the model is offline (the journal
+ * only); the Simulations table is read only once gcrunner is set up. */
+static struct gcr_runs *start_runs(struct ui_session *session, struct gcr_settings *settings,
+				   struct dashboard **dash)
+{
+	struct gcr_runs_options ro;
+	struct gcr_backend_env *env;
+	struct gcr_runs *runs = NULL;
+	struct gcr_error err;
+
+	env = ui_session_env(session, true, &err);
+	if (!env) {
+		gcr_log_debug("dashboard offline: %s", err.message);
+		env = ui_session_env(session, false, &err);
+	}
+	memset(&ro, 0, sizeof ro);
+	ro.no_table = !settings || !gcr_settings_existed(settings);
+	if (!env || gcr_runs_new(env, &ro, &runs, &err) != GCR_OK) {
+		*dash = dashboard_new(session, NULL, err.message);
+		return NULL;
+	}
+	*dash = dashboard_new(session, runs, NULL);
+	return runs;
+}
+
 int gcr_tui_main(const struct cli_context *ctx)
 {
 	struct gcr_catalog *cat = NULL;
@@ -75,6 +103,10 @@ int gcr_tui_main(const struct cli_context *ctx)
 	struct live_prices *lp;
 	struct setup_screen *setup;
 	struct ui_session *session;
+	struct gcr_runs *runs;
+	struct dashboard *dash;
+	const struct ui_view_ops *first_ops;
+	void *first_data;
 	struct wizard *w;
 	const char *why = NULL;
 	char *config;
@@ -114,6 +146,9 @@ int gcr_tui_main(const struct cli_context *ctx)
 	if (ctx->region)
 		snprintf(w->spec.region, sizeof w->spec.region, "%s", ctx->region);
 
+	runs = start_runs(session, settings, &dash);
+	wizard_set_on_submitted(w, dashboard_on_submitted, dash);
+
 	memset(&opt, 0, sizeof opt);
 	opt.use_color = !ui_env_no_color();
 	opt.utf8 = ui_locale_is_utf8();
@@ -121,11 +156,24 @@ int gcr_tui_main(const struct cli_context *ctx)
 	opt.min_rows = MIN_ROWS;
 	opt.min_cols = MIN_COLS;
 	/* First start with AWS files but no configuration: offer setup first. */
-	setup = setup_screen_offer(settings, &wizard_view_ops, w);
-	app = ui_app_new(uv_default_loop(), &opt, setup ? &setup_screen_view_ops : &wizard_view_ops,
-			 setup ? (void *)setup : (void *)w, &why);
+	/* The dashboard once any run exists, else the wizard (F2 reaches the
+	 * dashboard from it). */
+	if (runs && gcr_runs_count(runs) > 0) {
+		first_ops = &dashboard_view_ops;
+		first_data = dash;
+	} else {
+		first_ops = &dashboard_wizard_ops;
+		first_data = dash;
+	}
+	setup = setup_screen_offer(settings, first_ops, first_data);
+	app = ui_app_new(uv_default_loop(), &opt, setup ? &setup_screen_view_ops : first_ops,
+			 setup ? (void *)setup : first_data, &why);
 	if (!app) {
 		fprintf(stderr, "%s: %s\n", ctx->program, why);
+		dashboard_stop(dash);
+		if (runs)
+			gcr_runs_free(runs);
+		dashboard_free(dash);
 		setup_screen_free(setup, uv_default_loop());
 		wizard_free(w);
 		free(w);
@@ -135,12 +183,21 @@ int gcr_tui_main(const struct cli_context *ctx)
 		return 1;
 	}
 	w->app = app;
+	dashboard_attach(dash, app, &wizard_view_ops, w);
+	if (runs)
+		gcr_runs_start(runs);
 	lp = live_prices_start(uv_default_loop(), w, ctx);
 	wiz_submit_settle_at_start(w);   /* issue 6: unfinished submissions, in the background */
 	gcr_log_debug("wizard started%s", lp ? ", fetching live prices" : "");
 
 	status = ui_app_run(app);
 
+	/* The dashboard first lets go of the model, whose end swallows the
+	 * callbacks still in flight. */
+	dashboard_stop(dash);
+	if (runs)
+		gcr_runs_free(runs);
+	dashboard_free(dash);
 	wiz_bundle_jobs_drain(w);
 	live_prices_stop(lp);
 	setup_screen_free(setup, uv_default_loop());

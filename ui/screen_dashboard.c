@@ -1,0 +1,1444 @@
+/* screen_dashboard.c: the list of runs, its rows, sorting and filtering,
+ * the actions on runs (cancel, resubmit), run-end notifications and the
+ * switching between the dashboard's views and the wizard
+ * (screen_dashboard.h). */
+#include "config.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <wchar.h>
+
+#include <curses.h>
+
+#include "i18n.h"
+#include "log.h"
+#include "paths.h"
+#include "submit/submit.h"
+#include "ui/draw.h"
+#include "ui/notify.h"
+#include "ui/screen_dashboard.h"
+#include "ui/session.h"
+#include "ui/text.h"
+#include "ui/theme.h"
+#include "ui/wizard.h"
+
+#define DASH_MESSAGE_MAX 512
+
+enum { PROMPT_FILTER = 1 };
+enum { HIT_ROW = 300 };
+
+struct dashboard {
+	struct ui_session *session;       /* borrowed */
+	struct gcr_runs *runs;            /* borrowed; NULL: no model */
+	char why[GCR_ERROR_MESSAGE_MAX];  /* why there is no model */
+	struct ui_app *app;
+	const struct ui_view_ops *wiz_ops;
+	void *wiz_data;
+
+	struct dash_row *rows;
+	size_t nrows, cap;
+	size_t *order;
+	size_t norder;
+	bool stale;                       /* the model changed: copy the rows again */
+	bool reorder;                     /* sort or filter changed */
+	enum dash_sort sort;
+	enum dash_filter filter;
+	char filter_text[256];
+	size_t cursor, top;               /* positions in order[] */
+	char cursor_sim[64];              /* keeps the cursor on its run across changes */
+	size_t nmarked;
+
+	struct dash_prompt prompt;
+	char message[DASH_MESSAGE_MAX];
+	enum ui_role message_role;
+
+	/* The question being asked (cancel, resubmit). */
+	char (*ask_sims)[64];
+	size_t nask;
+	struct gcr_spec resubmit_spec;
+	char resubmit_from[64];
+	bool resubmit_over_budget;
+	struct gcr_submit *submitting;
+
+	struct run_page *page;            /* the open run page, or NULL */
+	struct results_state *results;
+	const struct ui_view_ops *results_back;   /* where Esc on the results goes */
+	int saves;                        /* saves in the thread pool */
+	bool freeing;
+};
+
+/* ---- formats ------------------------------------------------------------------------ */
+
+void dash_format_duration(int64_t s, char *buf, size_t len)
+{
+	if (s < 0)
+		snprintf(buf, len, "%s", "-");
+	else if (s < 60)
+		snprintf(buf, len, _("%llds"), (long long)s);
+	else if (s < 3600)
+		snprintf(buf, len, _("%lldm"), (long long)(s / 60));
+	else if (s < 86400)
+		snprintf(buf, len, _("%lldh%02lldm"), (long long)(s / 3600), (long long)(s / 60 % 60));
+	else
+		snprintf(buf, len, _("%lldd%02lldh"), (long long)(s / 86400), (long long)(s / 3600 % 24));
+}
+
+void dash_format_bytes(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+	double v = (double)bytes;
+	int u = 0;
+
+	while (v >= 1000.0 && u < 4) {
+		v /= 1000.0;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%llu %s", (unsigned long long)bytes, units[0]);
+	else
+		snprintf(buf, len, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+void dash_format_bar(double fraction, int width, char *buf, size_t len)
+{
+	const char *full = ui_theme_is_utf8() ? "\u2588" : "#";
+	const char *empty = ui_theme_is_utf8() ? "\u2591" : "-";
+	size_t used = 0;
+	int filled;
+
+	if (fraction < 0)
+		fraction = 0;
+	if (fraction > 1)
+		fraction = 1;
+	filled = (int)(fraction * width + 0.5);
+	buf[0] = '\0';
+	for (int i = 0; i < width; i++) {
+		const char *g = i < filled ? full : empty;
+		size_t gl = strlen(g);
+		if (used + gl + 1 > len)
+			break;
+		memcpy(buf + used, g, gl);
+		used += gl;
+		buf[used] = '\0';
+	}
+}
+
+/* ---- rows ------------------------------------------------------------------------------ */
+
+static bool is_running(enum gcr_run_state s)
+{
+	return s == GCR_RUN_RUNNING || s == GCR_RUN_STARTING;
+}
+
+void dash_row_from_run(struct dash_row *row, const struct gcr_run *run, int64_t now_ms)
+{
+	bool marked = row->marked;
+
+	memset(row, 0, sizeof *row);
+	row->marked = marked;
+	ui_text_copy(row->sim_id, sizeof row->sim_id, run->sim_id);
+	ui_text_copy(row->job_id, sizeof row->job_id, run->status.job_id);
+	ui_text_copy(row->name, sizeof row->name, run->name[0] ? run->name : run->sim_id);
+	ui_text_copy(row->summary, sizeof row->summary, run->summary);
+	ui_text_copy(row->instance, sizeof row->instance, run->instance_type);
+	ui_text_copy(row->native_state, sizeof row->native_state, run->status.native_state);
+	ui_text_copy(row->explanation, sizeof row->explanation,
+		     run->status.explanation[0] ? run->status.explanation : run->status.reason);
+	row->target = run->target;
+	row->state = run->status.state;
+	row->nodes = run->nodes > 0 ? run->nodes : 1;
+	row->spot = run->spot;
+	row->progress = run->progress;
+	row->elapsed_s = run->elapsed_s;
+	row->eta_s = run->eta_s;
+	row->cost = run->cost_so_far_usd;
+	row->estimate = run->cost_estimate_usd;
+	row->price = run->price_per_node_hour_usd;
+	row->created_ms = run->created_ms;
+	row->copied_ms = now_ms;
+}
+
+int64_t dash_row_elapsed(const struct dash_row *row, int64_t now_ms)
+{
+	if (row->state != GCR_RUN_RUNNING || row->elapsed_s < 0 || now_ms < row->copied_ms)
+		return row->elapsed_s;
+	return row->elapsed_s + (now_ms - row->copied_ms) / 1000;
+}
+
+double dash_row_cost(const struct dash_row *row, int64_t now_ms)
+{
+	if (!is_running(row->state) || now_ms < row->copied_ms || row->price <= 0)
+		return row->cost;
+	return row->cost + row->price * row->nodes * (double)(now_ms - row->copied_ms) / 3.6e6;
+}
+
+int64_t dash_row_eta(const struct dash_row *row, int64_t now_ms)
+{
+	int64_t eta;
+
+	if (row->eta_s < 0 || row->state != GCR_RUN_RUNNING || now_ms < row->copied_ms)
+		return row->eta_s;
+	eta = row->eta_s - (now_ms - row->copied_ms) / 1000;
+	return eta > 0 ? eta : 0;
+}
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+	return hay && strcasestr(hay, needle) != NULL;
+}
+
+bool dash_row_matches(const struct dash_row *row, enum dash_filter f, const char *text)
+{
+	bool final = gcr_run_state_is_final(row->state);
+
+	switch (f) {
+	case DASH_FILTER_ALL:
+		break;
+	case DASH_FILTER_ACTIVE:
+		if (final)
+			return false;
+		break;
+	case DASH_FILTER_RUNNING:
+		if (!is_running(row->state))
+			return false;
+		break;
+	case DASH_FILTER_WAITING:
+		if (row->state != GCR_RUN_QUEUED && row->state != GCR_RUN_INTENT)
+			return false;
+		break;
+	case DASH_FILTER_FAILED:
+		if (row->state != GCR_RUN_FAILED)
+			return false;
+		break;
+	case DASH_FILTER_SUCCEEDED:
+		if (row->state != GCR_RUN_SUCCEEDED)
+			return false;
+		break;
+	case DASH_FILTER_CANCELLED:
+		if (row->state != GCR_RUN_CANCELLED)
+			return false;
+		break;
+	case DASH_FILTER_COUNT:
+		break;
+	}
+	if (!text || !*text)
+		return true;
+	return contains_ci(row->name, text) || contains_ci(row->sim_id, text) ||
+	       contains_ci(row->job_id, text) || contains_ci(row->summary, text) ||
+	       contains_ci(row->instance, text) || contains_ci(row->native_state, text) ||
+	       contains_ci(gcr_run_state_label(row->state), text) ||
+	       contains_ci(gcr_run_state_id(row->state), text);
+}
+
+/* Running first, then starting, waiting, and the ended ones. */
+static int status_rank(enum gcr_run_state s)
+{
+	switch (s) {
+	case GCR_RUN_RUNNING: return 0;
+	case GCR_RUN_STARTING: return 1;
+	case GCR_RUN_QUEUED: return 2;
+	case GCR_RUN_INTENT: return 3;
+	case GCR_RUN_FAILED: return 4;
+	case GCR_RUN_CANCELLED: return 5;
+	case GCR_RUN_SUCCEEDED: return 6;
+	case GCR_RUN_UNKNOWN: break;
+	}
+	return 7;
+}
+
+static const struct dash_row *sort_rows;
+static enum dash_sort sort_key;
+
+static int compare_rows(const void *a, const void *b)
+{
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	const struct dash_row *x = &sort_rows[ia], *y = &sort_rows[ib];
+
+	if (sort_key == DASH_SORT_COST && x->cost != y->cost)
+		return x->cost > y->cost ? -1 : 1;
+	if (sort_key == DASH_SORT_STATUS && status_rank(x->state) != status_rank(y->state))
+		return status_rank(x->state) < status_rank(y->state) ? -1 : 1;
+	if (x->created_ms != y->created_ms)
+		return x->created_ms > y->created_ms ? -1 : 1;
+	/* The model's order (newest first) breaks ties: qsort is not stable. */
+	return ia < ib ? -1 : ia > ib;
+}
+
+size_t dash_rows_order(const struct dash_row *rows, size_t n, enum dash_sort sort,
+		       enum dash_filter f, const char *text, size_t *order)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (dash_row_matches(&rows[i], f, text))
+			order[k++] = i;
+	sort_rows = rows;
+	sort_key = sort;
+	qsort(order, k, sizeof *order, compare_rows);
+	return k;
+}
+
+const char *dash_sort_label(enum dash_sort s)
+{
+	switch (s) {
+	case DASH_SORT_TIME: return _("newest first");
+	case DASH_SORT_COST: return _("highest cost first");
+	case DASH_SORT_STATUS: return _("by status");
+	case DASH_SORT_COUNT: break;
+	}
+	return "";
+}
+
+const char *dash_filter_label(enum dash_filter f)
+{
+	switch (f) {
+	case DASH_FILTER_ALL: return _("all");
+	case DASH_FILTER_ACTIVE: return _("active");
+	case DASH_FILTER_RUNNING: return _("running");
+	case DASH_FILTER_WAITING: return _("waiting");
+	case DASH_FILTER_FAILED: return _("failed");
+	case DASH_FILTER_SUCCEEDED: return _("succeeded");
+	case DASH_FILTER_CANCELLED: return _("cancelled");
+	case DASH_FILTER_COUNT: break;
+	}
+	return "";
+}
+
+/* ---- the prompt ----------------------------------------------------------------------- */
+
+void dash_prompt_open(struct dash_prompt *p, int purpose, const char *label, const char *text)
+{
+	p->open = true;
+	p->purpose = purpose;
+	ui_text_copy(p->label, sizeof p->label, label);
+	ui_text_copy(p->text, sizeof p->text, text ? text : "");
+	p->caret = strlen(p->text);
+}
+
+static size_t prev_char(const char *s, size_t at)
+{
+	if (at == 0)
+		return 0;
+	at--;
+	while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80)
+		at--;
+	return at;
+}
+
+int dash_prompt_key(struct dash_prompt *p, const struct ui_event *ev)
+{
+	size_t len = strlen(p->text);
+
+	if (ev->kind != UI_EV_KEY)
+		return 0;
+	if (!ev->is_keycode && (ev->key == '\n' || ev->key == '\r')) {
+		p->open = false;
+		return 1;
+	}
+	if (ev->is_keycode && ev->key == KEY_ENTER) {
+		p->open = false;
+		return 1;
+	}
+	if (!ev->is_keycode && ev->key == 27) {
+		p->open = false;
+		return -1;
+	}
+	if ((ev->is_keycode && ev->key == KEY_BACKSPACE) ||
+	    (!ev->is_keycode && (ev->key == 127 || ev->key == 8))) {
+		size_t start = prev_char(p->text, p->caret);
+		memmove(p->text + start, p->text + p->caret, len - p->caret + 1);
+		p->caret = start;
+		return 0;
+	}
+	if (ev->is_keycode && ev->key == KEY_LEFT) {
+		p->caret = prev_char(p->text, p->caret);
+		return 0;
+	}
+	if (ev->is_keycode && ev->key == KEY_RIGHT) {
+		if (p->caret < len)
+			p->caret += ui_utf8_sequence_length(p->text + p->caret, len - p->caret);
+		return 0;
+	}
+	if (ev->is_keycode && ev->key == KEY_HOME) {
+		p->caret = 0;
+		return 0;
+	}
+	if (ev->is_keycode && ev->key == KEY_END) {
+		p->caret = len;
+		return 0;
+	}
+	if (!ev->is_keycode && ev->key == ('u' & 0x1f)) {
+		p->text[0] = '\0';
+		p->caret = 0;
+		return 0;
+	}
+	if (!ev->is_keycode && ev->key >= ' ') {
+		char mb[MB_LEN_MAX];
+		mbstate_t st;
+		size_t n;
+
+		memset(&st, 0, sizeof st);
+		n = wcrtomb(mb, (wchar_t)ev->key, &st);
+		if (n == (size_t)-1 || len + n >= sizeof p->text)
+			return 0;
+		memmove(p->text + p->caret + n, p->text + p->caret, len - p->caret + 1);
+		memcpy(p->text + p->caret, mb, n);
+		p->caret += n;
+	}
+	return 0;
+}
+
+void dash_prompt_draw(const struct dash_prompt *p, int y, int cols)
+{
+	int x = ui_draw_text(y, 0, cols, UI_ROLE_KEY, p->label);
+	int w = cols - x - 2, caret_col, start_col = 0;
+	size_t start = 0;
+
+	if (w < 4)
+		return;
+	caret_col = ui_text_width_n(p->text, p->caret);
+	/* Scroll so the caret stays visible. */
+	while (caret_col - start_col >= w && p->text[start]) {
+		size_t n = ui_utf8_sequence_length(p->text + start, strlen(p->text + start));
+		start_col += ui_text_width_n(p->text + start, n);
+		start += n;
+	}
+	ui_draw_fill(y, x + 1, w, UI_ROLE_FIELD);
+	ui_draw_text(y, x + 1, w, UI_ROLE_FIELD, p->text + start);
+	{
+		/* A visible caret: the character under it in reverse. */
+		int cx = x + 1 + caret_col - start_col;
+		if (cx < cols)
+			mvchgat(y, cx, 1, A_REVERSE, 0, NULL);
+	}
+}
+
+/* ---- the model -------------------------------------------------------------------------- */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int compare_ids(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/* Copies every run into rows, keeping the marks. */
+static void copy_rows(struct dashboard *d)
+{
+	size_t n = d->runs ? gcr_runs_count(d->runs) : 0;
+	char (*marked)[64] = NULL;
+	size_t nm = 0;
+	int64_t now = now_ms();
+
+	if (d->nmarked) {
+		marked = calloc(d->nmarked, sizeof *marked);
+		for (size_t i = 0; marked && i < d->nrows; i++)
+			if (d->rows[i].marked && nm < d->nmarked)
+				memcpy(marked[nm++], d->rows[i].sim_id, 64);
+		if (marked)
+			qsort(marked, nm, sizeof *marked, compare_ids);
+	}
+	if (n > d->cap) {
+		size_t cap = n + n / 4 + 16;
+		struct dash_row *rows = realloc(d->rows, cap * sizeof *rows);
+		size_t *order = realloc(d->order, cap * sizeof *order);
+		if (!rows || !order)
+			abort();
+		d->rows = rows;
+		d->order = order;
+		d->cap = cap;
+	}
+	d->nmarked = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct gcr_run *r = gcr_runs_at(d->runs, i);
+		d->rows[i].marked = false;
+		if (!r) {
+			memset(&d->rows[i], 0, sizeof d->rows[i]);
+			continue;
+		}
+		dash_row_from_run(&d->rows[i], r, now);
+		if (nm && bsearch(d->rows[i].sim_id, marked, nm, sizeof *marked, compare_ids)) {
+			d->rows[i].marked = true;
+			d->nmarked++;
+		}
+	}
+	free(marked);
+	d->nrows = n;
+	d->stale = false;
+	d->reorder = true;
+}
+
+static void order_rows(struct dashboard *d)
+{
+	d->norder = d->nrows ? dash_rows_order(d->rows, d->nrows, d->sort, d->filter,
+					       d->filter_text, d->order) : 0;
+	d->reorder = false;
+	/* The cursor follows its run. */
+	if (d->cursor_sim[0]) {
+		for (size_t i = 0; i < d->norder; i++)
+			if (strcmp(d->rows[d->order[i]].sim_id, d->cursor_sim) == 0) {
+				d->cursor = i;
+				return;
+			}
+	}
+	if (d->cursor >= d->norder)
+		d->cursor = d->norder ? d->norder - 1 : 0;
+}
+
+static void settle(struct dashboard *d)
+{
+	if (d->stale)
+		copy_rows(d);
+	if (d->reorder)
+		order_rows(d);
+}
+
+static const struct dash_row *cursor_row(struct dashboard *d)
+{
+	settle(d);
+	return d->norder ? &d->rows[d->order[d->cursor]] : NULL;
+}
+
+static void remember_cursor(struct dashboard *d)
+{
+	const struct dash_row *r = d->norder ? &d->rows[d->order[d->cursor]] : NULL;
+	snprintf(d->cursor_sim, sizeof d->cursor_sim, "%s", r ? r->sim_id : "");
+}
+
+/* ---- listeners ------------------------------------------------------------------------------ */
+
+static void on_runs_changed(void *data)
+{
+	struct dashboard *d = data;
+
+	d->stale = true;
+	if (d->app)
+		ui_app_request_redraw(d->app);
+}
+
+static void on_run_ended(const struct gcr_run *run, void *data)
+{
+	struct dashboard *d = data;
+	char cost[32], body[512];
+	const char *name = run->name[0] ? run->name : run->sim_id;
+
+	wiz_format_usd(run->cost_so_far_usd, cost, sizeof cost);
+	snprintf(body, sizeof body, _("%s: %s (cost %s)"), name,
+		 gcr_run_state_label(run->status.state), cost);
+	dashboard_message(d, run->status.state == GCR_RUN_SUCCEEDED ? UI_ROLE_MESSAGE : UI_ROLE_WARNING,
+			  _("Run ended -- %s"), body);
+	gcr_log_debug("run %s ended: %s", run->sim_id, gcr_run_state_id(run->status.state));
+	if (d->app)
+		ui_notify_send(_("gcrunner: run ended"), body);
+}
+
+/* ---- life cycle ------------------------------------------------------------------------------ */
+
+struct dashboard *dashboard_new(struct ui_session *session, struct gcr_runs *runs,
+				const char *why)
+{
+	struct dashboard *d = calloc(1, sizeof *d);
+
+	if (!d)
+		abort();
+	d->session = session;
+	d->runs = runs;
+	snprintf(d->why, sizeof d->why, "%s", why ? why : "");
+	d->stale = true;
+	d->results = results_new(d);
+	if (runs)
+		gcr_runs_set_listeners(runs, on_runs_changed, on_run_ended, d);
+	return d;
+}
+
+void dashboard_attach(struct dashboard *d, struct ui_app *app,
+		      const struct ui_view_ops *wizard_ops, void *wizard_data)
+{
+	d->app = app;
+	d->wiz_ops = wizard_ops;
+	d->wiz_data = wizard_data;
+}
+
+void dashboard_stop(struct dashboard *d)
+{
+	if (!d || d->freeing)
+		return;
+	d->freeing = true;
+	if (d->runs)
+		gcr_runs_set_listeners(d->runs, NULL, NULL, NULL);
+	if (d->submitting)
+		gcr_submit_cancel(d->submitting);
+	d->submitting = NULL;
+	run_page_free(d->page);
+	d->page = NULL;
+	d->runs = NULL;
+}
+
+void dashboard_free(struct dashboard *d)
+{
+	if (!d)
+		return;
+	dashboard_stop(d);
+	results_free(d->results);
+	while (d->saves > 0)
+		uv_run(dashboard_loop(d), UV_RUN_ONCE);
+	free(d->ask_sims);
+	free(d->rows);
+	free(d->order);
+	free(d);
+}
+
+struct gcr_runs *dashboard_runs(struct dashboard *d)
+{
+	return d->runs;
+}
+
+struct ui_app *dashboard_app(struct dashboard *d)
+{
+	return d->app;
+}
+
+uv_loop_t *dashboard_loop(struct dashboard *d)
+{
+	return d->app ? ui_app_loop(d->app) : uv_default_loop();
+}
+
+void dashboard_message(struct dashboard *d, enum ui_role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof d->message, fmt, ap);
+	va_end(ap);
+	d->message_role = role;
+	if (d->app)
+		ui_app_request_redraw(d->app);
+}
+
+void dashboard_show(struct dashboard *d)
+{
+	if (d->page && d->app && ui_app_view_data(d->app) == d->page) {
+		/* Leaving the run page: it goes (its follower stops). */
+		struct run_page *p = d->page;
+		d->page = NULL;
+		ui_app_set_view(d->app, &dashboard_view_ops, d);
+		run_page_free(p);
+		return;
+	}
+	if (d->app)
+		ui_app_set_view(d->app, &dashboard_view_ops, d);
+}
+
+void dashboard_back(struct dashboard *d)
+{
+	if (d->app && ui_app_view_data(d->app) == d->results && d->page) {
+		ui_app_set_view(d->app, &run_page_view_ops, d->page);
+		return;
+	}
+	dashboard_show(d);
+}
+
+void dashboard_show_wizard(struct dashboard *d)
+{
+	if (d->app && d->wiz_ops)
+		ui_app_set_view(d->app, &dashboard_wizard_ops, d);
+}
+
+void dashboard_open_run(struct dashboard *d, const char *sim_id)
+{
+	struct run_page *p;
+
+	if (!d->runs || !d->app)
+		return;
+	p = run_page_new(d, sim_id);
+	if (!p)
+		return;
+	run_page_free(d->page);
+	d->page = p;
+	ui_app_set_view(d->app, &run_page_view_ops, p);
+}
+
+void dashboard_show_results(struct dashboard *d, const char *sim_id)
+{
+	if (!d->runs || !d->app)
+		return;
+	results_open(d->results, sim_id);
+	ui_app_set_view(d->app, &results_view_ops, d->results);
+}
+
+void dashboard_on_submitted(void *data, const char *sim_id)
+{
+	struct dashboard *d = data;
+
+	if (d->runs)
+		gcr_runs_refresh_now(d->runs);
+	d->stale = true;
+	snprintf(d->cursor_sim, sizeof d->cursor_sim, "%s", sim_id ? sim_id : "");
+	d->filter = DASH_FILTER_ALL;
+	d->filter_text[0] = '\0';
+	dashboard_message(d, UI_ROLE_MESSAGE, _("Submitted %s; it is followed here."), sim_id ? sim_id : "");
+	dashboard_show(d);
+}
+
+/* ---- saving in the thread pool ---------------------------------------------------------------- */
+
+struct save_work {
+	uv_work_t req;
+	struct dashboard *d;
+	char path[PATH_MAX];
+	char *data;
+	size_t len;
+	enum gcr_status st;
+	struct gcr_error err;
+};
+
+static void save_in_pool(uv_work_t *req)
+{
+	struct save_work *w = req->data;
+	char dir[PATH_MAX], *slash;
+
+	snprintf(dir, sizeof dir, "%s", w->path);
+	slash = strrchr(dir, '/');
+	w->st = GCR_OK;
+	if (slash && slash != dir) {
+		*slash = '\0';
+		w->st = gcr_mkdir_p(dir, 0700, &w->err);
+	}
+	if (w->st == GCR_OK)
+		w->st = gcr_write_file_atomic(w->path, w->data, w->len, 0644, &w->err);
+}
+
+static void save_done(uv_work_t *req, int status)
+{
+	struct save_work *w = req->data;
+	struct dashboard *d = w->d;
+
+	d->saves--;
+	if (!d->freeing) {
+		if (status == 0 && w->st == GCR_OK)
+			dashboard_message(d, UI_ROLE_MESSAGE, _("Saved %s."), w->path);
+		else
+			dashboard_message(d, UI_ROLE_ERROR, _("Could not save %s: %s"), w->path,
+					  status ? uv_strerror(status) : w->err.message);
+	}
+	free(w->data);
+	free(w);
+}
+
+void dashboard_save_file(struct dashboard *d, const char *path, char *data, size_t len)
+{
+	struct save_work *w = calloc(1, sizeof *w);
+
+	if (!w)
+		abort();
+	w->req.data = w;
+	w->d = d;
+	snprintf(w->path, sizeof w->path, "%s", path);
+	w->data = data;
+	w->len = len;
+	if (uv_queue_work(dashboard_loop(d), &w->req, save_in_pool, save_done) != 0) {
+		dashboard_message(d, UI_ROLE_ERROR, _("Could not save %s."), path);
+		free(data);
+		free(w);
+		return;
+	}
+	d->saves++;
+	dashboard_message(d, UI_ROLE_HINT, _("Saving %s..."), path);
+}
+
+void dashboard_expand_home(const char *path, char *out, size_t size)
+{
+	const char *home = getenv("HOME");
+
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') && home && *home)
+		snprintf(out, size, "%s%s", home, path + 1);
+	else
+		snprintf(out, size, "%s", path);
+}
+
+/* ---- cancel ------------------------------------------------------------------------------------------ */
+
+struct cancel_call {
+	struct dashboard *d;
+	char sim_id[64];
+};
+
+static void on_cancelled(enum gcr_status st, const struct gcr_error *err, void *data)
+{
+	struct cancel_call *c = data;
+
+	if (st == GCR_OK)
+		dashboard_message(c->d, UI_ROLE_MESSAGE, _("Cancel requested for %s."), c->sim_id);
+	else
+		dashboard_message(c->d, UI_ROLE_ERROR, _("Could not cancel %s: %s"), c->sim_id,
+				  err ? err->message : "?");
+	c->d->stale = true;
+	free(c);
+}
+
+static void cancel_answer(void *data, bool yes)
+{
+	struct dashboard *d = data;
+
+	if (!yes) {
+		dashboard_message(d, UI_ROLE_HINT, "%s", _("Nothing was cancelled."));
+		return;
+	}
+	for (size_t i = 0; i < d->nask; i++) {
+		struct cancel_call *c = calloc(1, sizeof *c);
+		if (!c)
+			abort();
+		c->d = d;
+		snprintf(c->sim_id, sizeof c->sim_id, "%s", d->ask_sims[i]);
+		gcr_runs_cancel(d->runs, c->sim_id, _("cancelled from the gcrunner dashboard"),
+				on_cancelled, c);
+	}
+	dashboard_message(d, UI_ROLE_HINT, P_("Cancelling %zu run...", "Cancelling %zu runs...", d->nask),
+			  d->nask);
+}
+
+void dashboard_cancel(struct dashboard *d, const char *const *sim_ids, size_t n)
+{
+	char question[1024], spent_text[32];
+	double spent = 0;
+	size_t k = 0;
+	const struct gcr_run *one = NULL;
+
+	if (!d->runs || !d->app || !n)
+		return;
+	free(d->ask_sims);
+	d->ask_sims = calloc(n, sizeof *d->ask_sims);
+	if (!d->ask_sims)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		const struct gcr_run *r = gcr_runs_find(d->runs, sim_ids[i]);
+		if (!r || gcr_run_state_is_final(r->status.state))
+			continue;
+		spent += gcr_runs_spent_usd(r);
+		snprintf(d->ask_sims[k++], 64, "%s", r->sim_id);
+		one = r;
+	}
+	d->nask = k;
+	if (!k) {
+		dashboard_message(d, UI_ROLE_WARNING, "%s",
+				  n == 1 ? _("That run has already ended: there is nothing to cancel.")
+					 : _("Those runs have already ended: there is nothing to cancel."));
+		return;
+	}
+	wiz_format_usd(spent, spent_text, sizeof spent_text);
+	if (k == 1)
+		snprintf(question, sizeof question,
+			 _("Cancel %s (%s)? %s has been spent on it so far and is not refunded. %s"),
+			 one->name[0] ? one->name : one->sim_id, gcr_run_state_label(one->status.state),
+			 spent_text,
+			 one->status.state == GCR_RUN_RUNNING || one->status.state == GCR_RUN_STARTING
+			 ? _("The running job is stopped; its results so far stay where they are.")
+			 : _("The job has not started: it is taken off the queue."));
+	else
+		snprintf(question, sizeof question,
+			 _("Cancel %zu runs? %s has been spent on them so far and is not refunded."),
+			 k, spent_text);
+	ui_app_ask(d->app, question, _("Cancel (y)"), _("Keep running (n)"), cancel_answer, d);
+}
+
+/* ---- resubmit ------------------------------------------------------------------------------------ */
+
+static void resubmit_go(struct dashboard *d, bool allow_over_budget);
+static void resubmit_answer(void *data, bool yes);
+
+static void on_resubmitted(const struct gcr_submit_outcome *out, void *data)
+{
+	struct dashboard *d = data;
+
+	d->submitting = NULL;
+	if (d->freeing)
+		return;
+	if (out->status == GCR_OK && out->needs_confirmation) {
+		char q[1024];
+		d->resubmit_over_budget = true;
+		snprintf(q, sizeof q, _("%s Submit anyway?"), out->budget_note);
+		ui_app_ask(d->app, q, _("Submit (y)"), _("Do not (n)"), resubmit_answer, d);
+		return;
+	}
+	if (out->status != GCR_OK) {
+		dashboard_message(d, UI_ROLE_ERROR, _("Resubmitting %s failed: %s"), d->resubmit_from,
+				  out->err.message);
+		return;
+	}
+	if (d->runs)
+		gcr_runs_refresh_now(d->runs);
+	d->stale = true;
+	snprintf(d->cursor_sim, sizeof d->cursor_sim, "%s", out->sim_id);
+	dashboard_message(d, UI_ROLE_MESSAGE, _("Submitted %s again as %s."), d->resubmit_from,
+			  out->sim_id);
+}
+
+static void resubmit_go(struct dashboard *d, bool allow_over_budget)
+{
+	struct gcr_submit_request req;
+	struct gcr_backend_env *env;
+	struct gcr_error err;
+
+	env = ui_session_env(d->session, true, &err);
+	if (!env) {
+		dashboard_message(d, UI_ROLE_ERROR, _("Cannot submit: %s"), err.message);
+		return;
+	}
+	memset(&req, 0, sizeof req);
+	req.spec = d->resubmit_spec;
+	req.allow_over_budget = allow_over_budget;
+	d->resubmit_over_budget = false;
+	dashboard_message(d, UI_ROLE_HINT, _("Submitting a new run like %s..."), d->resubmit_from);
+	d->submitting = gcr_submit_start(env, &req, NULL, on_resubmitted, d);
+}
+
+/* The first question, and the budget's when the engine asked for one. */
+static void resubmit_answer(void *data, bool yes)
+{
+	struct dashboard *d = data;
+
+	if (yes)
+		resubmit_go(d, d->resubmit_over_budget);
+	else
+		dashboard_message(d, UI_ROLE_HINT, "%s", _("Nothing was submitted."));
+}
+
+void dashboard_resubmit(struct dashboard *d, const char *sim_id)
+{
+	const struct gcr_run *r;
+	char q[1024], est[32];
+
+	if (!d->runs || !d->app)
+		return;
+	if (d->submitting) {
+		dashboard_message(d, UI_ROLE_WARNING, "%s", _("A submission is still running; wait for it."));
+		return;
+	}
+	r = gcr_runs_find(d->runs, sim_id);
+	if (!r || !gcr_runs_spec(d->runs, sim_id, &d->resubmit_spec)) {
+		dashboard_message(d, UI_ROLE_WARNING, "%s",
+				  _("The spec of that run is not known here (it was submitted from another machine): use gcrunner submit --spec FILE."));
+		return;
+	}
+	if (d->resubmit_spec.target != GCR_TARGET_BATCH) {
+		dashboard_message(d, UI_ROLE_WARNING, "%s",
+				  _("Resubmitting from the dashboard goes to AWS Batch only; for a cluster run use the wizard or gcrunner submit --spec FILE."));
+		return;
+	}
+	snprintf(d->resubmit_from, sizeof d->resubmit_from, "%s", r->sim_id);
+	d->resubmit_over_budget = false;
+	wiz_format_usd(r->cost_estimate_usd, est, sizeof est);
+	snprintf(q, sizeof q,
+		 _("Submit a new simulation with the same spec as %s (%s, %s)? It was estimated at %s."),
+		 r->name[0] ? r->name : r->sim_id, r->summary, r->instance_type, est);
+	ui_app_ask(d->app, q, _("Submit (y)"), _("Do not (n)"), resubmit_answer, d);
+}
+
+/* ---- drawing ------------------------------------------------------------------------------------------ */
+
+void dashboard_draw_bottom(struct dashboard *d, int rows, int cols, const char *hints)
+{
+	struct gcr_runs_health h;
+	char line[512], when[32] = "";
+	int used;
+
+	if (d->prompt.open && ui_app_view_data(d->app) == d) {
+		dash_prompt_draw(&d->prompt, rows - 2, cols);
+	} else if (d->message[0]) {
+		ui_draw_text_cut(rows - 2, 0, cols, d->message_role, d->message);
+	}
+	ui_draw_fill(rows - 1, 0, cols, UI_ROLE_STATUS);
+	if (!d->runs) {
+		ui_draw_text_cut(rows - 1, 0, cols, UI_ROLE_ERROR, d->why);
+		return;
+	}
+	memset(&h, 0, sizeof h);
+	gcr_runs_health(d->runs, &h);
+	if (h.last_refresh_ms > 0) {
+		time_t t = (time_t)(h.last_refresh_ms / 1000);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%H:%M:%S", &tm);
+	}
+	if (h.offline)
+		snprintf(line, sizeof line, "%s", _("Offline: the journal only (no AWS credentials)"));
+	else if (h.last_refresh_ms > 0 && h.next_refresh_ms > 0)
+		snprintf(line, sizeof line, _("Refreshed %s, every %d s"), when, h.interval_s);
+	else if (h.last_refresh_ms > 0)
+		snprintf(line, sizeof line, _("Refreshed %s; nothing active"), when);
+	else
+		snprintf(line, sizeof line, "%s", _("Refreshing..."));
+	used = ui_draw_text(rows - 1, 0, cols, UI_ROLE_STATUS, line);
+	if (h.trouble[0]) {
+		char t[300];
+		snprintf(t, sizeof t, " | %s", h.trouble);
+		used += ui_draw_text_cut(rows - 1, used, cols - used, UI_ROLE_WARNING, t);
+	}
+	if (hints && cols - used > ui_text_width(hints) + 2)
+		ui_draw_text_right(rows - 1, cols, cols - used - 1, UI_ROLE_STATUS, hints);
+}
+
+struct columns {
+	int mark, name, summary, where, status, progress, elapsed, eta, cost, why;
+};
+
+static void layout_columns(int cols, struct columns *c)
+{
+	memset(c, 0, sizeof *c);
+	c->mark = 2;
+	c->status = 11;
+	c->progress = 12;
+	c->elapsed = 7;
+	c->eta = 7;
+	c->cost = 17;
+	if (cols < 80) {
+		/* Narrow: the ETA goes to the details under the list. */
+		c->eta = 0;
+		c->cost = 15;
+		c->progress = 10;
+	}
+	c->name = cols - (c->mark + c->status + c->progress + c->elapsed + c->eta + c->cost + 5);
+	if (cols >= 110) {
+		c->summary = 22;
+		c->where = 20;
+		c->name -= c->summary + c->where + 2;
+	}
+	if (c->name > 40) {
+		c->why = c->name - 40 - 1;
+		c->name = 40;
+	}
+	if (c->name < 8)
+		c->name = 8;
+}
+
+static void format_cost(const struct dash_row *r, int64_t now, char *buf, size_t len)
+{
+	char a[32], b[32];
+
+	if (r->state == GCR_RUN_INTENT || (r->cost <= 0 && r->price <= 0 && r->estimate <= 0)) {
+		snprintf(buf, len, "%s", "-");
+		return;
+	}
+	wiz_format_usd(dash_row_cost(r, now), a, sizeof a);
+	if (r->estimate > 0) {
+		wiz_format_usd(r->estimate, b, sizeof b);
+		snprintf(buf, len, "%s / %s", a, b);
+	} else {
+		snprintf(buf, len, "%s", a);
+	}
+}
+
+static enum ui_role state_role(enum gcr_run_state s)
+{
+	switch (s) {
+	case GCR_RUN_RUNNING: case GCR_RUN_STARTING: return UI_ROLE_GOOD;
+	case GCR_RUN_FAILED: return UI_ROLE_ERROR;
+	case GCR_RUN_QUEUED: case GCR_RUN_INTENT: return UI_ROLE_WARNING;
+	default: return UI_ROLE_NORMAL;
+	}
+}
+
+static const char *target_short(enum gcr_target t)
+{
+	switch (t) {
+	case GCR_TARGET_BATCH: return _("Batch");
+	case GCR_TARGET_PCLUSTER: return _("PCluster");
+	case GCR_TARGET_SLURM: return _("Slurm");
+	default: return "?";
+	}
+}
+
+static void draw_row(const struct dash_row *r, int y, int cols,
+		     const struct columns *c, bool at_cursor, int64_t now)
+{
+	enum ui_role base = at_cursor ? UI_ROLE_CURSOR : UI_ROLE_NORMAL;
+	char buf[256];
+	int x = 0;
+
+	if (at_cursor)
+		ui_draw_fill(y, 0, cols, UI_ROLE_CURSOR);
+	ui_draw_text(y, x, c->mark, at_cursor ? base : UI_ROLE_CHOSEN,
+		     r->marked ? "*" : (at_cursor ? ui_glyphs()->pointer : " "));
+	x += c->mark;
+	ui_draw_text_cut(y, x, c->name, base, r->name);
+	x += c->name + 1;
+	if (c->summary) {
+		ui_draw_text_cut(y, x, c->summary, at_cursor ? base : UI_ROLE_HINT, r->summary);
+		x += c->summary + 1;
+		snprintf(buf, sizeof buf, "%s %s%s", target_short(r->target), r->instance,
+			 r->nodes > 1 ? "*" : "");
+		ui_draw_text_cut(y, x, c->where, at_cursor ? base : UI_ROLE_HINT, buf);
+		x += c->where + 1;
+	}
+	ui_draw_text_cut(y, x, c->status, at_cursor ? base : state_role(r->state),
+			 gcr_run_state_label(r->state));
+	x += c->status + 1;
+	if (r->progress >= 0 && r->state != GCR_RUN_INTENT && r->state != GCR_RUN_QUEUED) {
+		char bar[64];
+		dash_format_bar(r->progress, c->progress - 5, bar, sizeof bar);
+		snprintf(buf, sizeof buf, "%s %3.0f%%", bar, r->progress * 100.0);
+		ui_draw_text(y, x, c->progress, base, buf);
+	}
+	x += c->progress + 1;
+	if (r->state != GCR_RUN_INTENT && r->state != GCR_RUN_QUEUED) {
+		dash_format_duration(dash_row_elapsed(r, now), buf, sizeof buf);
+		ui_draw_text_right(y, x + c->elapsed, c->elapsed, base, buf);
+	}
+	x += c->elapsed + 1;
+	if (!gcr_run_state_is_final(r->state) && dash_row_eta(r, now) >= 0) {
+		dash_format_duration(dash_row_eta(r, now), buf, sizeof buf);
+		ui_draw_text_right(y, x + c->eta, c->eta, base, buf);
+	}
+	x += c->eta + 1;
+	format_cost(r, now, buf, sizeof buf);
+	ui_draw_text_right(y, x + c->cost, c->cost, base, buf);
+	x += c->cost + 1;
+	if (c->why > 0 && !gcr_run_state_is_final(r->state) && r->state != GCR_RUN_RUNNING)
+		ui_draw_text_cut(y, x, c->why, at_cursor ? base : UI_ROLE_REASON, r->explanation);
+}
+
+/* The highlighted run in two lines under the list. */
+static void draw_cursor_details(struct dashboard *d, const struct dash_row *r, int y, int cols,
+				int64_t now)
+{
+	char buf[512], spot[32] = "";
+	const struct gcr_run *run;
+
+	if (!r)
+		return;
+	if (r->spot)
+		snprintf(spot, sizeof spot, " %s", _("spot"));
+	if (r->nodes > 1)
+		snprintf(buf, sizeof buf, _("%s | %s, %d x %s%s | %s"), r->summary, target_short(r->target),
+			 r->nodes, r->instance, spot, r->sim_id);
+	else
+		snprintf(buf, sizeof buf, _("%s | %s, %s%s | %s"), r->summary, target_short(r->target),
+			 r->instance, spot, r->sim_id);
+	ui_draw_text_cut(y, 0, cols, UI_ROLE_HINT, buf);
+	if (!gcr_run_state_is_final(r->state) && r->state != GCR_RUN_RUNNING && r->explanation[0]) {
+		snprintf(buf, sizeof buf, _("Why it waits: %s"), r->explanation);
+		ui_draw_text_cut(y + 1, 0, cols, UI_ROLE_WARNING, buf);
+		return;
+	}
+	run = d->runs ? gcr_runs_find(d->runs, r->sim_id) : NULL;
+	if (run && run->status.state == GCR_RUN_RUNNING && run->sim_time_reached[0])
+		snprintf(buf, sizeof buf, _("Simulated time reached: %s"), run->sim_time_reached);
+	else if (run && run->status.state == GCR_RUN_SUCCEEDED && run->results_uri[0])
+		snprintf(buf, sizeof buf, _("Results: %s (r lists and downloads them)"), run->results_uri);
+	else if (run && gcr_run_state_is_final(run->status.state) && run->status.reason[0])
+		snprintf(buf, sizeof buf, "%s", run->status.reason);
+	else if (r->explanation[0])
+		snprintf(buf, sizeof buf, "%s", r->explanation);
+	else
+		buf[0] = '\0';
+	(void)now;
+	ui_draw_text_cut(y + 1, 0, cols, UI_ROLE_NORMAL, buf);
+}
+
+static void dashboard_draw(void *data, struct ui_app *app, int rows, int cols)
+{
+	struct dashboard *d = data;
+	struct columns c;
+	char title[256], right[256];
+	int list_y = 2, list_h = rows - 7, y;
+	int64_t now = now_ms();
+
+	(void)app;
+	settle(d);
+	layout_columns(cols, &c);
+
+	/* Title bar: how many, how sorted and filtered. */
+	ui_draw_fill(0, 0, cols, UI_ROLE_TITLE);
+	if (d->norder == d->nrows)
+		snprintf(title, sizeof title, P_("gcrunner: %zu run", "gcrunner: %zu runs", d->nrows), d->nrows);
+	else
+		snprintf(title, sizeof title, _("gcrunner: %zu of %zu runs"), d->norder, d->nrows);
+	ui_draw_text(0, 1, cols - 2, UI_ROLE_TITLE, title);
+	if (d->filter_text[0])
+		snprintf(right, sizeof right, _("%s | %s, \"%s\""), dash_sort_label(d->sort),
+			 dash_filter_label(d->filter), d->filter_text);
+	else
+		snprintf(right, sizeof right, _("%s | %s"), dash_sort_label(d->sort), dash_filter_label(d->filter));
+	if (d->nmarked) {
+		char m[64];
+		snprintf(m, sizeof m, _(" | %zu marked"), d->nmarked);
+		strncat(right, m, sizeof right - strlen(right) - 1);
+	}
+	ui_draw_text_right(0, cols - 1, cols / 2, UI_ROLE_TITLE, right);
+
+	/* Header. */
+	{
+		int x = c.mark;
+		ui_draw_text(1, x, c.name, UI_ROLE_HEADING, _("Name"));
+		x += c.name + 1;
+		if (c.summary) {
+			ui_draw_text(1, x, c.summary, UI_ROLE_HEADING, _("Model"));
+			x += c.summary + 1;
+			ui_draw_text(1, x, c.where, UI_ROLE_HEADING, _("Where"));
+			x += c.where + 1;
+		}
+		ui_draw_text(1, x, c.status, UI_ROLE_HEADING, _("Status"));
+		x += c.status + 1;
+		ui_draw_text(1, x, c.progress, UI_ROLE_HEADING, _("Progress"));
+		x += c.progress + 1;
+		ui_draw_text_right(1, x + c.elapsed, c.elapsed, UI_ROLE_HEADING, _("Elapsed"));
+		x += c.elapsed + 1;
+		ui_draw_text_right(1, x + c.eta, c.eta, UI_ROLE_HEADING, _("ETA"));
+		x += c.eta + 1;
+		ui_draw_text_right(1, x + c.cost, c.cost, UI_ROLE_HEADING, _("Cost / estimate"));
+		x += c.cost + 1;
+		if (c.why > 0)
+			ui_draw_text(1, x, c.why, UI_ROLE_HEADING, _("Why it waits"));
+	}
+
+	if (list_h < 1)
+		list_h = 1;
+	if (d->cursor < d->top)
+		d->top = d->cursor;
+	if (d->cursor >= d->top + (size_t)list_h)
+		d->top = d->cursor - (size_t)list_h + 1;
+	if (d->top + (size_t)list_h > d->norder)
+		d->top = d->norder > (size_t)list_h ? d->norder - (size_t)list_h : 0;
+
+	if (!d->nrows) {
+		ui_draw_wrapped(list_y + 1, 2, 4, cols - 4, UI_ROLE_HINT,
+				d->runs ? _("No runs yet. Press n to plan a new simulation; runs you submit appear here and are followed live.")
+					: d->why);
+	} else if (!d->norder) {
+		ui_draw_wrapped(list_y + 1, 2, 3, cols - 4, UI_ROLE_HINT,
+				_("No run matches the filter. Press f to show other states, / to change the text."));
+	}
+	for (y = 0; y < list_h && d->top + (size_t)y < d->norder; y++) {
+		size_t oi = d->top + (size_t)y;
+		draw_row(&d->rows[d->order[oi]], list_y + y, cols, &c, oi == d->cursor, now);
+		ui_app_add_hit(d->app, list_y + y, 0, cols, HIT_ROW, (int)oi, 0);
+	}
+	if (d->top > 0)
+		ui_draw_text(list_y, cols - 1, 1, UI_ROLE_HINT, ui_glyphs()->more_above);
+	if (d->top + (size_t)list_h < d->norder)
+		ui_draw_text(list_y + list_h - 1, cols - 1, 1, UI_ROLE_HINT, ui_glyphs()->more_below);
+
+	ui_draw_hline(rows - 5, 0, cols, UI_ROLE_BORDER);
+	draw_cursor_details(d, d->norder ? &d->rows[d->order[d->cursor]] : NULL, rows - 4, cols, now);
+	dashboard_draw_bottom(d, rows, cols, _("n new  Enter open  c cancel  r results  ? help"));
+}
+
+/* ---- keys ------------------------------------------------------------------------------------------ */
+
+static void move_cursor(struct dashboard *d, long delta)
+{
+	long c = (long)d->cursor + delta;
+
+	if (!d->norder)
+		return;
+	if (c < 0)
+		c = 0;
+	if (c >= (long)d->norder)
+		c = (long)d->norder - 1;
+	d->cursor = (size_t)c;
+	remember_cursor(d);
+}
+
+/* The marked runs, or the one under the cursor. */
+static size_t targets(struct dashboard *d, const char ***out)
+{
+	size_t n = 0;
+	const char **ids;
+
+	if (d->nmarked) {
+		ids = calloc(d->nmarked, sizeof *ids);
+		for (size_t i = 0; ids && i < d->nrows && n < d->nmarked; i++)
+			if (d->rows[i].marked)
+				ids[n++] = d->rows[i].sim_id;
+	} else {
+		const struct dash_row *r = cursor_row(d);
+		ids = calloc(1, sizeof *ids);
+		if (ids && r)
+			ids[n++] = r->sim_id;
+	}
+	*out = ids;
+	return n;
+}
+
+static unsigned dashboard_event(void *data, struct ui_app *app, const struct ui_event *ev)
+{
+	struct dashboard *d = data;
+	const struct dash_row *r;
+	enum ui_action a;
+	int page = LINES - 7 > 1 ? LINES - 7 : 1;
+
+	(void)app;
+	settle(d);
+	if (d->prompt.open) {
+		int done = dash_prompt_key(&d->prompt, ev);
+		if (d->prompt.purpose == PROMPT_FILTER) {
+			/* The list follows as you type; Esc puts the old text back. */
+			if (done < 0)
+				d->filter_text[0] = '\0';
+			else
+				ui_text_copy(d->filter_text, sizeof d->filter_text, d->prompt.text);
+			d->reorder = true;
+		}
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if (ev->kind == UI_EV_CLICK) {
+		if (ev->hit.kind == HIT_ROW && (size_t)ev->hit.a < d->norder) {
+			d->cursor = (size_t)ev->hit.a;
+			remember_cursor(d);
+			return UI_HANDLED | UI_REDRAW;
+		}
+		return 0;
+	}
+	a = ui_action_for_key_in(ev->key, ev->is_keycode, UI_SCOPE_DASHBOARD);
+	if (a == UI_ACT_NONE)
+		a = ev->action;
+	d->message[0] = '\0';
+	switch (a) {
+	case UI_ACT_UP: move_cursor(d, -1); break;
+	case UI_ACT_DOWN: move_cursor(d, 1); break;
+	case UI_ACT_PAGE_UP: move_cursor(d, -page); break;
+	case UI_ACT_PAGE_DOWN: move_cursor(d, page); break;
+	case UI_ACT_FIRST: move_cursor(d, -(long)d->norder); break;
+	case UI_ACT_LAST: move_cursor(d, (long)d->norder); break;
+	case UI_ACT_NEW_RUN:
+		dashboard_show_wizard(d);
+		break;
+	case UI_ACT_OPEN_RUN:
+		if ((r = cursor_row(d)))
+			dashboard_open_run(d, r->sim_id);
+		break;
+	case UI_ACT_MARK:
+		if (d->norder) {
+			struct dash_row *row = &d->rows[d->order[d->cursor]];
+			row->marked = !row->marked;
+			if (row->marked)
+				d->nmarked++;
+			else
+				d->nmarked--;
+			move_cursor(d, 1);
+		}
+		break;
+	case UI_ACT_SORT_RUNS:
+		d->sort = (enum dash_sort)((d->sort + 1) % DASH_SORT_COUNT);
+		d->reorder = true;
+		dashboard_message(d, UI_ROLE_MESSAGE, _("Sorted %s."), dash_sort_label(d->sort));
+		break;
+	case UI_ACT_FILTER_STATUS:
+		d->filter = (enum dash_filter)((d->filter + 1) % DASH_FILTER_COUNT);
+		d->reorder = true;
+		dashboard_message(d, UI_ROLE_MESSAGE, _("Showing %s runs."), dash_filter_label(d->filter));
+		break;
+	case UI_ACT_FILTER_TEXT:
+		dash_prompt_open(&d->prompt, PROMPT_FILTER, _("Filter:"), d->filter_text);
+		break;
+	case UI_ACT_BACK:
+		if (d->filter_text[0] || d->filter != DASH_FILTER_ALL) {
+			d->filter_text[0] = '\0';
+			d->filter = DASH_FILTER_ALL;
+			d->reorder = true;
+			dashboard_message(d, UI_ROLE_MESSAGE, "%s", _("Filter cleared."));
+		} else if (d->nmarked) {
+			for (size_t i = 0; i < d->nrows; i++)
+				d->rows[i].marked = false;
+			d->nmarked = 0;
+		}
+		break;
+	case UI_ACT_CANCEL_RUN: {
+		const char **ids;
+		size_t n = targets(d, &ids);
+		dashboard_cancel(d, ids, n);
+		free(ids);
+		break;
+	}
+	case UI_ACT_RESUBMIT:
+		if ((r = cursor_row(d)))
+			dashboard_resubmit(d, r->sim_id);
+		break;
+	case UI_ACT_RESULTS:
+		if ((r = cursor_row(d)))
+			dashboard_show_results(d, r->sim_id);
+		break;
+	case UI_ACT_REFRESH:
+		if (d->runs) {
+			gcr_runs_refresh_now(d->runs);
+			dashboard_message(d, UI_ROLE_HINT, "%s", _("Refreshing..."));
+		}
+		break;
+	default:
+		return 0;
+	}
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static void dashboard_help(void *data, const char **title, const char **text)
+{
+	(void)data;
+	*title = _("Dashboard");
+	*text = _("Every run you submitted, kept current in the background: its state (and why it "
+		  "waits), how far the simulation got, how long it has run, when it should end, and "
+		  "what it has cost against its estimate. Enter opens a run's attempts and live log; "
+		  "Space marks runs for cancelling several at once. The bottom line says when the "
+		  "states were last refreshed and any trouble reaching AWS.");
+}
+
+static bool dashboard_unsaved(void *data)
+{
+	struct dashboard *d = data;
+	return d->wiz_ops && d->wiz_ops->unsaved ? d->wiz_ops->unsaved(d->wiz_data) : false;
+}
+
+const struct ui_view_ops dashboard_view_ops = {
+	.event = dashboard_event,
+	.draw = dashboard_draw,
+	.help = dashboard_help,
+	.unsaved = dashboard_unsaved,
+};
+
+/* ---- the wizard with F2 -------------------------------------------------------------------- */
+
+static unsigned host_event(void *data, struct ui_app *app, const struct ui_event *ev)
+{
+	struct dashboard *d = data;
+
+	if (ev->kind == UI_EV_KEY && ev->action == UI_ACT_RUNS) {
+		dashboard_show(d);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	return d->wiz_ops->event(d->wiz_data, app, ev);
+}
+
+static void host_draw(void *data, struct ui_app *app, int rows, int cols)
+{
+	struct dashboard *d = data;
+	d->wiz_ops->draw(d->wiz_data, app, rows, cols);
+}
+
+static void host_help(void *data, const char **title, const char **text)
+{
+	struct dashboard *d = data;
+	d->wiz_ops->help(d->wiz_data, title, text);
+}
+
+static bool host_unsaved(void *data)
+{
+	struct dashboard *d = data;
+	return d->wiz_ops->unsaved ? d->wiz_ops->unsaved(d->wiz_data) : false;
+}
+
+const struct ui_view_ops dashboard_wizard_ops = {
+	.event = host_event,
+	.draw = host_draw,
+	.help = host_help,
+	.unsaved = host_unsaved,
+};
