@@ -78,7 +78,7 @@ static int cancel_exec(const struct cli_context *ctx, int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:yh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":yh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'y':
 			yes = true;

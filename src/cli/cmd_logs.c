@@ -106,7 +106,7 @@ static int logs_exec(const struct cli_context *ctx, int argc, char **argv)
 	memset(&l, 0, sizeof l);
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:fh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			follow = true;

@@ -112,7 +112,7 @@ static int results_exec(const struct cli_context *ctx, int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:d:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			dir = optarg;

@@ -44,12 +44,36 @@ static json_t *str_or_null(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
+/* Another gcrunner (a second terminal, a `logs --follow`) may see the same
+ * end at the same time: under the journal's lock, the first one writes it
+ * and the others take it from the journal. */
+static bool ended_by_other(struct gcr_runs *runs, struct run_entry *e)
+{
+	json_t *st = gcr_journal_get(runs->env.journal, e->sim_id);
+
+	if (!json_is_string(json_object_get(st, "end_state")))
+		return false;
+	e->ended_journaled = true;
+	e->actual_cost = json_number_value(json_object_get(st, "actual_cost"));
+	e->end_record_pending = json_is_true(json_object_get(st, "end_record_pending"));
+	e->benchmark_pending = json_is_true(json_object_get(st, "benchmark_pending"));
+	e->notify_end = true;
+	return true;
+}
+
 void runs_end_seen(struct gcr_runs *runs, struct run_entry *e)
 {
+	struct gcr_error err = { 0 };
+	bool locked;
 	json_t *f;
 
 	if (e->ended_journaled)
 		return;
+	locked = runs->env.journal && gcr_journal_lock(runs->env.journal, &err) == GCR_OK;
+	if (locked && ended_by_other(runs, e)) {
+		gcr_journal_unlock(runs->env.journal);
+		return;
+	}
 	runs_money(runs, e);
 	e->actual_cost = runs_cost_so_far(e, runs_now_ms());
 	e->ended_journaled = true;
@@ -78,6 +102,8 @@ void runs_end_seen(struct gcr_runs *runs, struct run_entry *e)
 		json_object_set_new(f, "instance_type", str_or_null(e->instance_type));
 	}
 	journal_event(runs, e, "ended", f);
+	if (locked)
+		gcr_journal_unlock(runs->env.journal);
 }
 
 bool runs_end_pending(const struct run_entry *e)
@@ -253,6 +279,8 @@ static void on_benchmark_put(enum gcr_status st, const struct gcr_error *err,
 	struct end_push *p = data;
 	struct gcr_measurement m;
 	struct gcr_error lerr = { 0 };
+	json_t *st_j;
+	bool locked;
 	int days;
 
 	(void)info;
@@ -269,15 +297,27 @@ static void on_benchmark_put(enum gcr_status st, const struct gcr_error *err,
 		push_finish(p);
 		return;
 	}
+	/* Under the journal's lock: another gcrunner may be finishing the same
+	 * run's figures right now. */
+	locked = p->runs->env.journal && gcr_journal_lock(p->runs->env.journal, &lerr) == GCR_OK;
+	st_j = locked ? gcr_journal_get(p->runs->env.journal, p->e->sim_id) : NULL;
+	if (locked && json_is_false(json_object_get(st_j, "benchmark_pending"))) {
+		p->e->benchmark_pending = false;
+		gcr_journal_unlock(p->runs->env.journal);
+		push_finish(p);
+		return;
+	}
 	if (measurement_of(p->runs, p->e, &m, &days) && m.spec.model != GCR_MODEL_NONE &&
 	    !measurement_known(p->runs->env.catalog, m.data_source) &&
 	    gcr_measurement_add((struct gcr_catalog *)p->runs->env.catalog, &m, NULL, &lerr) != GCR_OK) {
 		trouble(p->runs, _("the run's measurement could not be saved"), &lerr);
-		push_finish(p);
-		return;
+	} else {
+		p->e->benchmark_pending = false;
+		journal_event(p->runs, p->e, "benchmark_recorded",
+			      json_pack("{s:b}", "benchmark_pending", 0));
 	}
-	p->e->benchmark_pending = false;
-	journal_event(p->runs, p->e, "benchmark_recorded", json_pack("{s:b}", "benchmark_pending", 0));
+	if (locked)
+		gcr_journal_unlock(p->runs->env.journal);
 	push_finish(p);
 }
 

@@ -270,7 +270,8 @@ static int cmp_newest(const void *a, const void *b)
 
 static void sort_runs(struct gcr_runs *runs)
 {
-	qsort(runs->v, runs->n, sizeof *runs->v, cmp_newest);
+	if (runs->n > 1)
+		qsort(runs->v, runs->n, sizeof *runs->v, cmp_newest);
 }
 
 static const char *jstr(json_t *o, const char *k)

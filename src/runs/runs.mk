@@ -21,3 +21,5 @@ tests_unit_check_runs_SOURCES = tests/unit/check_runs.c
 tests_unit_check_runs_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_runs_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_runs
+TESTS += tests/scripts/jobs-life.sh tests/scripts/jobs-storm.sh
+EXTRA_DIST += tests/scripts/jobs-life.sh tests/scripts/jobs-storm.sh tests/scripts/jobs-lib.sh
