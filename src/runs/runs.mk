@@ -22,4 +22,13 @@ tests_unit_check_runs_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_runs_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_runs
 TESTS += tests/scripts/jobs-life.sh tests/scripts/jobs-storm.sh
-EXTRA_DIST += tests/scripts/jobs-life.sh tests/scripts/jobs-storm.sh tests/scripts/jobs-lib.sh
+EXTRA_DIST += tests/scripts/jobs-life.sh tests/scripts/jobs-storm.sh tests/scripts/jobs-lib.sh \
+	tests/bench/bench_runs.sh
+
+## make bench: one refresh over 10,000 jobs (calls, CPU), memory, and
+## gcrunner jobs --json against the AWS CLI (tests/bench/bench_runs.sh).
+EXTRA_PROGRAMS += tests/bench/bench_runs
+tests_bench_bench_runs_SOURCES = tests/bench/bench_runs.c
+tests_bench_bench_runs_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_bench_bench_runs_LDADD = libgcrengine.a $(ENGINE_LIBS)
+BENCH_BINS += tests/bench/bench_runs.sh
