@@ -1,7 +1,9 @@
 /* cmd_cluster.c: `gcrunner cluster` sets up "any Slurm cluster" once --
  * how to reach it (ssh, local, SSM) and how to run there (partition,
  * account, modules, GEOS-Chem installation) -- shows it, and tests it by
- * asking the cluster's Slurm over the configured transport. */
+ * asking the cluster's Slurm over the configured transport.  create,
+ * status and delete (an AWS ParallelCluster cluster) are in
+ * cmd_cluster_pc.c. */
 #include "config.h"
 
 #include <getopt.h>
@@ -14,6 +16,7 @@
 
 #include "aws/client.h"
 #include "cli/cli.h"
+#include "cli/cmd_cluster.h"
 #include "i18n.h"
 #include "slurm/cluster_config.h"
 #include "slurm/process.h"
@@ -23,12 +26,23 @@ static int cluster_exec(const struct cli_context *ctx, int argc, char **argv);
 
 const struct cli_command cli_cmd_cluster = {
 	.name = "cluster",
-	.usage = N_("show [--json] | set OPTION... | test"),
-	.summary = N_("set up, show or test the Slurm cluster gcrunner submits to"),
+	.usage = N_("show [--json] | set OPTION... | test | create NAME --config FILE | "
+		    "status [NAME] [--json] | delete NAME [--yes]"),
+	.summary = N_("set up, show or test a Slurm cluster; create, follow or delete an AWS "
+		      "ParallelCluster"),
 	.options = N_("Subcommands:\n"
 		      "  show [--json]          the cluster settings (slurm: in the configuration file)\n"
 		      "  set OPTION...          change them; other settings in the file stay\n"
 		      "  test                   reach the cluster and ask Slurm (sinfo, sbatch --version)\n"
+		      "  create NAME --config FILE [--no-wait]\n"
+		      "                         create an AWS ParallelCluster cluster (an existing one\n"
+		      "                         of that name is reused), follow its progress, and save\n"
+		      "                         its head node for submit --target pcluster\n"
+		      "  status [NAME] [--json] its state, head node, running cost, and whether it is idle\n"
+		      "  delete NAME [--yes] [--no-wait]\n"
+		      "                         delete it (asks for the name unless --yes)\n"
+		      "  ParallelCluster is reached through its API when pcluster.api_url is set\n"
+		      "  (SigV4), otherwise through your pcluster command.\n"
 		      "\n"
 		      "Options of 'set':\n"
 		      "      --transport KIND   ssh (default), local (on a login node) or ssm (AWS head node)\n"
@@ -84,22 +98,7 @@ static int show(const struct cli_context *ctx, int argc, char **argv)
 		return gcr_exit_status(err.code);
 	}
 	if (json) {
-		json_t *o = json_object(), *mods = json_array();
-		for (size_t i = 0; i < c.nmodules; i++)
-			json_array_append_new(mods, json_string(c.modules[i]));
-		json_object_set_new(o, "transport", json_string(gcr_transport_kind_name(c.transport)));
-		json_object_set_new(o, "host", json_string(c.host));
-		json_object_set_new(o, "ssh_config", json_string(c.ssh_config));
-		json_object_set_new(o, "port", json_integer(c.port));
-		json_object_set_new(o, "identity_file", json_string(c.identity_file));
-		json_object_set_new(o, "login_shell", json_boolean(c.login_shell));
-		json_object_set_new(o, "ssm_instance_id", json_string(c.ssm_instance_id));
-		json_object_set_new(o, "ssm_user", json_string(c.ssm_user));
-		json_object_set_new(o, "partition", json_string(c.partition));
-		json_object_set_new(o, "account", json_string(c.account));
-		json_object_set_new(o, "modules", mods);
-		json_object_set_new(o, "geoschem_dir", json_string(c.geoschem_dir));
-		json_object_set_new(o, "run_root", json_string(c.run_root));
+		json_t *o = gcr_cluster_config_to_json(&c);
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(o);
@@ -394,7 +393,9 @@ static int test(const struct cli_context *ctx, int argc, char **argv)
 static int cluster_exec(const struct cli_context *ctx, int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error(ctx, &cli_cmd_cluster, _("a subcommand is needed: show, set or test"));
+		return cli_usage_error(ctx, &cli_cmd_cluster,
+				       _("a subcommand is needed: show, set, test, create, status or "
+					 "delete"));
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		cli_print_command_help(stdout, ctx, &cli_cmd_cluster);
 		return 0;
@@ -405,6 +406,13 @@ static int cluster_exec(const struct cli_context *ctx, int argc, char **argv)
 		return set(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "test") == 0)
 		return test(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "create") == 0)
+		return gcr_cli_cluster_create(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "status") == 0)
+		return gcr_cli_cluster_status(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "delete") == 0)
+		return gcr_cli_cluster_delete(ctx, argc - 1, argv + 1);
 	return cli_usage_error(ctx, &cli_cmd_cluster,
-			       _("unknown subcommand '%s'; allowed: show, set, test"), argv[1]);
+			       _("unknown subcommand '%s'; allowed: show, set, test, create, status, "
+				 "delete"), argv[1]);
 }

@@ -35,6 +35,10 @@ libgcrengine_a_SOURCES += \
 ## refresh, cancel, logs, results.
 libgcrengine_a_SOURCES += \
 	src/slurm/slurm_backend.h src/slurm/backend_internal.h src/slurm/backend_submit.c src/slurm/backend_ops.c
+
+## ParallelCluster's cluster life: its API (SigV4 execute-api) or `pcluster`.
+libgcrengine_a_SOURCES += src/slurm/pcluster_life.c src/slurm/pcluster_life.h \
+	src/cli/cmd_cluster.h src/cli/cmd_cluster_pc.c
 TESTS += tests/scripts/slurm-cluster.sh
 EXTRA_DIST += tests/scripts/slurm-cluster.sh
 
@@ -53,3 +57,10 @@ tests_unit_check_slurm_backend_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_slurm_backend_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_slurm_backend tests/scripts/slurm-submit.sh
 EXTRA_DIST += tests/scripts/slurm-submit.sh
+
+## ParallelCluster's cluster life against the AWS test server's
+## ParallelCluster API (and the pcluster command path with a stand-in).
+TESTS += tests/scripts/pcluster-life.sh
+EXTRA_DIST += tests/scripts/pcluster-life.sh tests/scripts/pcluster-standin.py \
+	tests/testbed/awsserver/services/pcluster.py \
+	tests/testbed/awsserver/models/parallelcluster/3.0.0/service-2.json

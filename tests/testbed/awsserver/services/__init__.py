@@ -51,5 +51,7 @@ from services.iam import Iam                  # noqa: E402
 from services.servicequotas import ServiceQuotas  # noqa: E402
 from services.ssooidc import SsoOidc          # noqa: E402
 from services.sso import Sso                  # noqa: E402
+# ParallelCluster's API (issue 8): a model of our own, see services/pcluster.py.
+from services.pcluster import ParallelCluster  # noqa: E402
 
-ALL = [Batch, Logs, Pricing, Ec2Network, Sts, Ssm, Iam, ServiceQuotas, SsoOidc, Sso]
+ALL = [Batch, Logs, Pricing, Ec2Network, Sts, Ssm, Iam, ServiceQuotas, SsoOidc, Sso, ParallelCluster]
