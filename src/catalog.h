@@ -353,8 +353,11 @@ bool gcr_catalog_instance_allowed(const struct gcr_catalog *cat, const struct gc
 bool gcr_catalog_gchp_cores_allowed(const struct gcr_catalog *cat, const char *grid,
 				    int total_cores, int *nx, int *ny,
 				    char *why, size_t whylen);
-/* GCHP's decomposition rule alone: NX x NY = cores, NY a multiple of 6,
- * cs_res/NX >= 4 and 6*cs_res/NY >= 4.  Picks the most square one. */
+/* GCHP's decomposition rule, the one place it is written: NX x NY = cores,
+ * NY a multiple of 6, cs_res/NX >= 4 and 6*cs_res/NY >= 4 (what
+ * setCommonRunSettings.sh accepts). */
+bool gcr_gchp_decomposition_valid(int cs_res, int cores, int nx, int ny);
+/* The most square NX x NY that the rule allows for cores at cs_res. */
 bool gcr_gchp_decomposition(int cs_res, int cores, int *nx, int *ny);
 /* The largest core count the rule allows for cs_res. */
 int gcr_gchp_max_cores(int cs_res);

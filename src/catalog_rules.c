@@ -347,6 +347,16 @@ bool gcr_catalog_instance_allowed(const struct gcr_catalog *cat, const struct gc
 
 /* ---- GCHP cores ----------------------------------------------------------- */
 
+bool gcr_gchp_decomposition_valid(int cs_res, int cores, int nx, int ny)
+{
+	if (cs_res <= 0 || cores <= 0 || nx <= 0 || ny <= 0)
+		return false;
+	if ((long)nx * ny != cores || ny % 6 != 0)
+		return false;
+	/* FV3 needs at least 4 cells per core region along each side. */
+	return 4 * nx <= cs_res && 4 * ny <= 6 * cs_res;
+}
+
 bool gcr_gchp_decomposition(int cs_res, int cores, int *nx, int *ny)
 {
 	int best_nx = 0, best_ny = 0;
@@ -368,7 +378,7 @@ bool gcr_gchp_decomposition(int cs_res, int cores, int *nx, int *ny)
 		if (cores % y)
 			continue;
 		x = cores / y;
-		if (4 * x > cs_res || 4 * y > 6 * cs_res)
+		if (!gcr_gchp_decomposition_valid(cs_res, cores, x, y))
 			continue;
 		/* Square subdomains: NX close to NY/6 (cells per face side). */
 		off = x > y / 6 ? (double)x / (y / 6.0) : (y / 6.0) / x;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "catalog.h"
 #include "error.h"
 #include "spec.h"
 
@@ -39,11 +40,11 @@ struct gcr_gchp_settings {
 	bool output_server;           /* WRITE_RESTART_BY_OSERVER: YES in GCHP.rc */
 };
 
-/* True when nx x ny is a decomposition setCommonRunSettings.sh accepts for
- * `cores` cores at CS_RES cs_res. */
-bool gcr_gchp_decomposition_valid(int cs_res, int cores, int nx, int ny);
-
-/* Picks NX x NY for cores at cs_res: the catalog's squarest valid choice
+/* The decomposition rule itself is the catalog's (catalog.h:
+ * gcr_gchp_decomposition_valid, gcr_gchp_decomposition), shared by the
+ * wizard, the estimate and the bundle.
+ *
+ * Picks NX x NY for cores at cs_res: the catalog's squarest valid choice
  * (gcr_gchp_decomposition).  GCR_ERR_INVALID with the grid's core limit
  * when none exists. */
 enum gcr_status gcr_gchp_decompose(int cs_res, int cores, int *nx, int *ny,

@@ -13,16 +13,6 @@
 #include "i18n.h"
 #include "paths.h"
 
-bool gcr_gchp_decomposition_valid(int cs_res, int cores, int nx, int ny)
-{
-	if (cs_res <= 0 || cores <= 0 || nx <= 0 || ny <= 0)
-		return false;
-	if ((long)nx * ny != cores || ny % 6 != 0)
-		return false;
-	/* FV3 needs at least 4 cells per core region along each side. */
-	return cs_res / nx >= 4 && cs_res * 6 / ny >= 4;
-}
-
 enum gcr_status gcr_gchp_decompose(int cs_res, int cores, int *nx, int *ny,
 				   struct gcr_error *err)
 {

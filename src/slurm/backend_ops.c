@@ -192,7 +192,7 @@ struct op {
 	void *data;
 	/* refresh */
 	char **ids;
-	size_t nids, next;
+	size_t nids, next, slice_start;
 	struct gcr_run_status *statuses;
 	bool *seen;
 	bool sacct_phase;
@@ -375,8 +375,9 @@ static void on_jobs(struct gcr_slurm_job_list *jobs, const struct gcr_error *err
 		refresh_done(o, &e);
 		return;
 	}
+	/* Only the slice just asked for can answer (ids per call, not all n). */
 	for (size_t k = 0; jobs && k < jobs->count; k++)
-		for (size_t i = 0; i < o->nids; i++)
+		for (size_t i = o->slice_start; i < o->next; i++)
 			if (!o->seen[i] && strcmp(o->ids[i], jobs->jobs[k].id) == 0) {
 				fill_status(o, &jobs->jobs[k], &o->statuses[i]);
 				o->seen[i] = true;
@@ -393,6 +394,7 @@ static void refresh_next(struct op *o)
 	size_t n = 0;
 	enum gcr_status st;
 
+	o->slice_start = o->next;
 	while (o->next < o->nids && n < IDS_PER_CALL) {
 		if (!o->sacct_phase || !o->seen[o->next])
 			slice[n++] = o->ids[o->next];
