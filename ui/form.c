@@ -759,21 +759,35 @@ static void draw_text_field(struct ui_form *f, struct ui_app *app, int fi, int y
 	struct ui_field *fld = &f->fields[fi];
 	bool focused = fi == f->focus;
 	int boxw = fld->width + 2 < w - 4 ? fld->width + 2 : w - 4;
-	const char *shown = fld->text;
+	const char *text = fld->text, *shown;
 	int caret_col, skip_cols = 0;
 	size_t caret = fld->caret;
+	char masked[UI_TEXT_MAX];
 
+	if (fld->secret) {
+		/* A secret (an AWS secret key) is never drawn: one '*' a character. */
+		size_t n = 0, before = 0;
+		for (size_t i = 0; fld->text[i] && n + 1 < sizeof masked; i++)
+			if (((unsigned char)fld->text[i] & 0xc0) != 0x80) {
+				before += i < fld->caret;
+				masked[n++] = '*';
+			}
+		masked[n] = '\0';
+		text = masked;
+		caret = before;
+	}
+	shown = text;
 	if (boxw < 4)
 		boxw = 4;
 	ui_draw_text(y, x, 1, UI_ROLE_NORMAL, focused ? ui_glyphs()->pointer : " ");
 	ui_draw_fill(y, x + 2, boxw, focused ? UI_ROLE_FIELD : UI_ROLE_FIELD);
 	/* Scroll the text so the caret stays inside the box. */
-	caret_col = ui_text_width_n(fld->text, caret);
+	caret_col = ui_text_width_n(text, caret);
 	if (caret_col > boxw - 2)
 		skip_cols = caret_col - (boxw - 2);
 	if (skip_cols > 0) {
-		size_t skip = ui_text_fit(fld->text, skip_cols, NULL);
-		shown = fld->text + skip;
+		size_t skip = ui_text_fit(text, skip_cols, NULL);
+		shown = text + skip;
 		caret -= skip;
 		caret_col = ui_text_width_n(shown, caret);
 	}

@@ -61,6 +61,7 @@ struct ui_field {
 	long min, max, step;           /* NUMBER */
 	char error[UI_NOTE_MAX];       /* the value is not acceptable, and why */
 	bool edited;                   /* the user typed since the step set it */
+	bool secret;                   /* TEXT: drawn as one '*' per character, never as typed */
 
 	int rows_shown;                /* item rows the last draw showed (paging) */
 };

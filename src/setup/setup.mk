@@ -16,6 +16,7 @@ tests_unit_check_setup_SOURCES = tests/unit/check_setup.c
 tests_unit_check_setup_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_setup_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_setup tests/scripts/setup-testbed.sh tests/scripts/setup-guide.sh \
-	tests/scripts/setup-offline.sh tests/scripts/setup-tui.sh
+	tests/scripts/setup-offline.sh tests/scripts/setup-tui.sh tests/scripts/setup-tui-signin.sh
 EXTRA_DIST += tests/scripts/setup-testbed.sh tests/scripts/setup-standin.py tests/scripts/setup-guide.sh \
-	tests/scripts/setup-offline.sh tests/scripts/setup-tui.sh
+	tests/scripts/setup-offline.sh tests/scripts/setup-tui.sh \
+	tests/scripts/setup-tui-signin.sh tests/tui/expected/setup-quotas-80x24.txt

@@ -335,11 +335,7 @@ static void ce_inspect(struct step *s)
 	char *detail = NULL;
 	json_int_t max;
 
-	if (s->phase++ == 0) {
-		ce_describe(s);
-		return;
-	}
-	if (step_failed(s))
+	if (step_first_call(s, ce_describe))
 		return;
 	ce = ce_found(s);
 	if (!ce) {
@@ -760,11 +756,7 @@ static void jobdef_inspect(struct step *s)
 	size_t i;
 	const char *detail = NULL;
 
-	if (s->phase++ == 0) {
-		jobdef_describe(s);
-		return;
-	}
-	if (step_failed(s))
+	if (step_first_call(s, jobdef_describe))
 		return;
 	defs = json_object_get(s->answer, "jobDefinitions");
 	json_decref(s->want);

@@ -81,6 +81,12 @@ fi
 tbctl POST reset '{"seed":"default"}' >/dev/null
 start
 wait_for "gcrunner: set up AWS" && keys Enter
+# Who, the region, the quotas (setup-tui-signin.sh checks them), then the plan.
+wait_for "Choose the region to run in" && pass "signed in: the region comes next" \
+	|| fail "no region step: $(screen | head -8)"
+keys Enter
+wait_for "vCPU quotas in us-east-1" && pass "then the quotas" || fail "no quota view: $(screen | head -8)"
+keys Enter
 wait_for "Plan for account 111122223333 in us-east-1: [0-9]+ to create or change" \
 	&& pass "plan shown" || fail "no plan: $(screen | head -8)"
 expect_match "$(screen)" "create +iam-role +gcrunner-BatchJobRole" "plan rows"
