@@ -134,10 +134,20 @@ tui_keys q
 
 # --- the quota permission missing -------------------------------------------------------------
 tbctl POST credentials "{\"accessKeyId\":\"$KEY\",\"secretAccessKey\":\"$SECRET\",$WHO,\"denied\":[\"servicequotas:GetServiceQuota\"]}" >/dev/null
-tui_start 80 24 AWS_PROFILE=lab
+tui_start 80 24
 tui_check "gcrunner: set up AWS" "offered again (nothing written)"
 tui_keys Enter
-tui_check "Choose the region to run in" "a working profile goes straight to the region"
+tui_check "No AWS credentials work here" "the default profile has no keys: sign-in again"
+tui_keys Enter
+tui_check "Profiles in ~/.aws" "pick a profile"
+s=$(tui_screen)
+expect_match "$s" "default" "profiles listed: default"
+expect_match "$s" "colleague" "profiles listed: colleague"
+expect_match "$s" "lab" "profiles listed: the new one"
+# default comes first, then by name: colleague, lab.
+tui_keys Down Down Enter
+tui_check "Choose the region to run in" "the picked profile works: on to the region"
+expect_match "$(tui_screen)" "Credentials: profile lab" "whoami names the picked profile"
 tui_keys Enter
 tui_check "servicequotas:GetServiceQuota is not allowed" "the quota's missing permission named"
 tui_keys Escape
