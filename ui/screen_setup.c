@@ -93,7 +93,6 @@ struct setup_screen {
 	char sso_profile[UI_TEXT_MAX];
 	char sso_code[32], sso_url[512];
 	int sso_expires_min;
-	json_t *sso_list;                   /* accounts, then roles (the pick) */
 	bool sso_picking_role;
 	char sso_account[32];
 
@@ -106,6 +105,8 @@ struct setup_screen {
 	struct gcr_setup_quota quotas[2];
 	struct gcr_setup_need need;
 	int quota_asking;                   /* index asked about, or -1 */
+	int quota_requesting;               /* index of the request in flight */
+	bool requested[2];                  /* an increase was requested */
 };
 
 static int aws_files_exist(void)
@@ -137,6 +138,7 @@ struct setup_screen *setup_screen_offer(struct gcr_settings *settings,
 	s->settings = settings;
 	s->config_path = gcr_config_path();
 	s->quota_asking = -1;
+	s->quota_requesting = -1;
 	ui_form_init(&s->form);
 	/* For the region advice and the typical run: read now, so the loop
 	 * never waits for it (setup_screen_use_choices may replace it). */
@@ -447,8 +449,6 @@ static void sso_pick_or_take(struct setup_screen *s, json_t *list, const char *k
 	size_t i, n = json_array_size(list);
 	json_t *e;
 
-	json_decref(s->sso_list);
-	s->sso_list = json_incref(list);
 	if (n == 0) {
 		show_signin(s, s->sso_picking_role
 			    ? _("no role is assigned to this SSO user in that account")
@@ -625,7 +625,8 @@ static void start_quotas(struct setup_screen *s)
 static int low_quota(const struct setup_screen *s)
 {
 	for (int i = 0; i < 2; i++)
-		if (s->quotas[i].value >= 0 && s->quotas[i].value < s->quotas[i].needed)
+		if (s->quotas[i].value >= 0 && s->quotas[i].value < s->quotas[i].needed &&
+		    !s->requested[i])
 			return i;
 	return -1;
 }
@@ -642,6 +643,8 @@ static void on_requested(enum gcr_status st, const struct gcr_error *err, const 
 	if (st != GCR_OK) {
 		set_message(s, UI_ROLE_ERROR, err ? err->message : "?");
 	} else {
+		if (s->quota_requesting >= 0)
+			s->requested[s->quota_requesting] = true;
 		snprintf(text, sizeof text,
 			 _("Increase requested (status %s).  AWS decides within 24-48 hours."),
 			 status ? status : "?");
@@ -659,6 +662,7 @@ static void on_request_answer(void *data, bool yes)
 	if (!yes || i < 0 || !s->aws)
 		return;
 	set_message(s, UI_ROLE_NORMAL, _("Requesting ..."));
+	s->quota_requesting = i;
 	s->calls++;
 	gcr_setup_request_quota(s->aws, s->quotas[i].code, s->quotas[i].needed * 4, on_requested, s);
 	redraw(s);
@@ -836,11 +840,14 @@ static unsigned go_back(struct setup_screen *s)
 	case SS_SSO_FORM:
 	case SS_KEY_FORM:
 	case SS_SSO_PICK:
-	case SS_SSO_WAIT:
+	case SS_SSO_WAIT: {
+		char why[GCR_ERROR_MESSAGE_MAX];
+		snprintf(why, sizeof why, "%s", s->error);
 		gcr_sso_login_free(s->sso);
 		s->sso = NULL;
-		show_signin(s, s->error);
+		show_signin(s, why);
 		return UI_HANDLED | UI_REDRAW;
+	}
 	case SS_APPLYING:
 	case SS_INSPECTING:
 		return UI_HANDLED;      /* wait: the engine is at work */
@@ -948,9 +955,12 @@ static int draw_plan(struct setup_screen *s, int y, int h, int cols)
 /* The quota table: one line each, what the typical run needs, the advice. */
 static int draw_quotas(struct setup_screen *s, int y, int h, int cols)
 {
-	int y0 = y, low = low_quota(s);
+	int y0 = y, low = -1;
 	char need[GCR_ERROR_MESSAGE_MAX + 64];
 
+	for (int i = 0; i < 2; i++)
+		if (s->quotas[i].value >= 0 && s->quotas[i].value < s->quotas[i].needed)
+			low = i;
 	ui_draw_fmt(y++, 2, cols - 4, UI_ROLE_HEADING, _("vCPU quotas in %s (Service Quotas)"),
 		    gcr_aws_client_region(s->aws));
 	for (int i = 0; i < 2; i++) {
@@ -962,7 +972,8 @@ static int draw_quotas(struct setup_screen *s, int y, int h, int cols)
 		else
 			ui_draw_fmt(y, x, cols - x - 1, q->value < q->needed ? UI_ROLE_WARNING
 				    : UI_ROLE_GOOD, "%6.0f  %s", q->value,
-				    q->value < q->needed ? _("too low") : _("enough"));
+				    q->value >= q->needed ? _("enough") : s->requested[i]
+				    ? _("too low (requested)") : _("too low"));
 		y++;
 	}
 	y++;
@@ -971,9 +982,11 @@ static int draw_quotas(struct setup_screen *s, int y, int h, int cols)
 	y += ui_draw_wrapped(y, 2, y0 + h - y, cols - 4, UI_ROLE_NORMAL, need);
 	if (low >= 0 && y < y0 + h) {
 		y++;
-		y += ui_draw_wrapped(y, 2, y0 + h - y, cols - 4, UI_ROLE_WARNING,
-				     _("Too low: jobs would wait in RUNNABLE.  Press i to ask AWS for "
-				       "more; an increase takes AWS 24-48 hours to decide."));
+		y += ui_draw_wrapped(y, 2, y0 + h - y, cols - 4, UI_ROLE_WARNING, low_quota(s) >= 0
+				     ? _("Too low: jobs would wait in RUNNABLE.  Press i to ask AWS for "
+					 "more; an increase takes AWS 24-48 hours to decide.")
+				     : _("Too low: jobs would wait in RUNNABLE until AWS raises the quota "
+					 "(24-48 hours).  Setup can go on meanwhile."));
 	}
 	return y - y0;
 }
@@ -1005,6 +1018,7 @@ static const char *state_hint(const struct setup_screen *s)
 	case SS_OFFER:
 		return _("Enter: show the plan   Esc: skip");
 	case SS_SIGNIN:
+		return _("Up/Down: choose   Enter: go on   Esc: skip");
 	case SS_PROFILE:
 	case SS_SSO_PICK:
 		return _("Up/Down: choose   Enter: go on   Esc: back");
@@ -1181,7 +1195,6 @@ void setup_screen_free(struct setup_screen *s, uv_loop_t *loop)
 	clear_form(s);
 	ui_form_free(&s->form);
 	gcr_setup_free_strings(s->profiles);
-	json_decref(s->sso_list);
 	for (size_t i = 0; i < s->nlines; i++)
 		free(s->lines[i]);
 	free(s->profile);

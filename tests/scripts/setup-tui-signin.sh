@@ -117,6 +117,9 @@ tui_keys i
 tui_check "Ask AWS to raise spot vCPUs" "asks before requesting"
 tui_keys y
 tui_check "Increase requested (status PENDING)" "increase requested"
+s=$(tui_screen)
+expect_match "$s" "spot vCPUs.* 32 +too low \(requested\)" "the quota marked as requested"
+expect_no_match "$s" "i: request an increase" "no second request offered"
 expect_match "$(tbctl --get requests.0.DesiredValue GET service-quotas)" "^$((need * 4))" \
 	"asked for four typical runs ($((need * 4)) vCPUs)"
 expect_match "$(tbctl --get requests.0.QuotaCode GET service-quotas)" "L-34B43A08" "the spot quota's code"
