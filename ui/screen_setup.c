@@ -485,6 +485,7 @@ static void on_sso_prompt(const struct gcr_sso_device_prompt *p, void *data)
 		 ? p->verification_uri_complete : p->verification_uri ? p->verification_uri : "?");
 	snprintf(s->sso_code, sizeof s->sso_code, "%s", p->user_code ? p->user_code : "?");
 	s->sso_expires_min = (p->expires_in + 59) / 60;
+	set_message(s, UI_ROLE_NORMAL, NULL);
 	redraw(s);
 }
 
@@ -498,6 +499,7 @@ static void on_sso_done(enum gcr_status st, const struct gcr_error *err, void *d
 		show_signin(s, err ? err->message : "?");
 		return;
 	}
+	s->sso_code[0] = '\0';    /* confirmed: no code to show any more */
 	set_message(s, UI_ROLE_GOOD, _("Signed in to IAM Identity Center.  Reading your accounts ..."));
 	s->sso_picking_role = false;
 	gcr_sso_list_accounts(s->sso, on_sso_list, s);
@@ -529,7 +531,7 @@ static void start_sso(struct setup_screen *s)
 		set_message(s, UI_ROLE_ERROR, err.message);
 		return;
 	}
-	set_message(s, UI_ROLE_NORMAL, NULL);
+	set_message(s, UI_ROLE_NORMAL, _("Starting the sign-in ..."));
 	s->state = SS_SSO_WAIT;
 }
 
@@ -997,7 +999,9 @@ static void draw_sso_wait(struct setup_screen *s, int y, int h, int cols)
 	char text[1024];
 
 	if (!s->sso_code[0]) {
-		ui_draw_text(y, 2, cols - 4, UI_ROLE_NORMAL, _("Starting the sign-in ..."));
+		/* Before the code is known, or after it was confirmed (the
+		 * message line says which). */
+		ui_draw_text(y, 2, cols - 4, UI_ROLE_NORMAL, _("IAM Identity Center ..."));
 		return;
 	}
 	ui_draw_text(y++, 2, cols - 4, UI_ROLE_HEADING, _("Open this address in a web browser:"));

@@ -165,8 +165,23 @@ tui_start 80 24
 tui_check "gcrunner: set up AWS" "offered (SSO run)"
 tui_keys Enter
 tui_check "No AWS credentials work here" "sign-in offered"
+# Esc while waiting for the browser cancels the polling and goes back.
 tui_keys Down Enter
 tui_check "SSO start URL" "SSO form"
+tui_keys "https://d-9067000000.awsapps.com/start" Enter Enter Enter Enter
+tui_check "and confirm the code" "a first code"
+# The test bed asks for a poll every second: let one or two happen.
+n=0
+while [ "$(testbed_count sso-oidc CreateToken)" = 0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+tui_keys Escape
+tui_check "How do you want to sign in to AWS?" "Esc cancels the wait: back to the choices"
+polls=$(testbed_count sso-oidc CreateToken)
+sleep 2.5
+[ "$polls" -gt 0 ] && [ "$(testbed_count sso-oidc CreateToken)" = "$polls" ] \
+	&& pass "polled while waiting ($polls CreateToken), not after the cancel" \
+	|| fail "CreateToken polls: $polls before Esc, $(testbed_count sso-oidc CreateToken) after"
+tui_keys Down Enter
+tui_check "SSO start URL" "SSO form again"
 tui_keys "https://d-9067000000.awsapps.com/start" Enter Enter Enter
 erase 8
 tui_keys research Enter
