@@ -776,6 +776,10 @@ static void restart(struct setup_screen *s)
 
 static void hand_over(struct setup_screen *s)
 {
+	/* Whatever is still in flight (a sign-in, a quota read) stops here. */
+	gcr_sso_login_free(s->sso);
+	s->sso = NULL;
+	drop_client(s);
 	clear_form(s);
 	s->handed_over = true;
 }
