@@ -139,7 +139,7 @@ static void on_page(enum gcr_status st, const struct gcr_error *err, const struc
 		    void *data)
 {
 	struct gcr_log_follow *f = data;
-	bool at_end;
+	bool at_end, moved = false;
 	size_t n;
 
 	f->busy = false;
@@ -163,8 +163,14 @@ static void on_page(enum gcr_status st, const struct gcr_error *err, const struc
 	for (size_t i = 0; i < n; i++) {
 		const char *m = json_string_value(json_object_get(json_array_get(page->lines, i), "m"));
 		if (runs_progress_feed(f->e, m))
-			f->runs->changed_now = true;
+			moved = true;
 	}
+	/* The run's progress moved: tell the screen now unless a refresh
+	 * cycle (which notifies at its end) is running. */
+	if (moved && !f->runs->cycling)
+		runs_notify(f->runs);
+	else if (moved)
+		f->runs->changed_now = true;
 	at_end = n == 0 || strcmp(page->next, f->token) == 0;
 	snprintf(f->token, sizeof f->token, "%s", page->next);
 	if (n > 0 || (at_end && !f->at_end_told)) {

@@ -929,6 +929,7 @@ static bool any_state(const struct gcr_runs *runs, bool active)
 
 static void cycle_finish(struct gcr_runs *runs)
 {
+	struct gcr_error err = { 0 };
 	struct once_waiter *w;
 	int base;
 
@@ -959,10 +960,13 @@ static void cycle_finish(struct gcr_runs *runs)
 		runs->changed_now = false;
 		runs_notify(runs);
 	}
+	if (runs->cycle_error)
+		gcr_error_set(&err, GCR_ERR_REMOTE, "%s", *runs->health.trouble ? runs->health.trouble
+									 : _("the refresh failed"));
 	runs_ref(runs);
 	while ((w = runs->waiters) && !runs->dead) {
 		runs->waiters = w->next;
-		w->done(runs->cycle_error ? GCR_ERR_REMOTE : GCR_OK, NULL, w->data);
+		w->done(err.code, err.code ? &err : NULL, w->data);
 		free(w);
 	}
 	if (!runs_unref(runs))

@@ -121,4 +121,19 @@ cmp -s "$TEST_TMP/big.nc4" "$TEST_TMP/dl/OutputDir/GEOSChem.SpeciesConc.20190701
 cmp -s "$TEST_TMP/small.txt" "$TEST_TMP/dl/gcrunner-run.log" && pass "second file downloaded" \
 	|| fail "second file missing"
 [ -z "$(find "$TEST_TMP/dl" -name '*.part')" ] && pass "no .part files left" || fail ".part files left"
+
+# --- a running run cancelled: TerminateJob ---------------------------------------------
+tbctl POST batch/default-outcome '{"runtime": 3600, "period": "2019-07-01..2019-07-08"}' >/dev/null
+submit_run --name "long run" || fail "submit (long)"
+wait_status "$sim" running 40 && pass "the long run is running" || fail "long run never running"
+sleep 1
+expect_status 0 "cancel a running run" "$GCRUNNER" cancel "$sim" --yes --reason "wrong period"
+expect_match "$out" "Cancelled $sim; it had cost \\\$[0-9]+\.[0-9]{2}" "cancel shows the money spent"
+described=$($AWS --endpoint-url "$TESTBED_AWS_URL" batch describe-jobs --jobs "$job" --output json)
+expect_match "$described" '"isTerminated": true' "aws batch describe-jobs: stopped by TerminateJob (it ran)"
+expect_match "$described" '"statusReason": "wrong period"' "the reason given reached AWS Batch"
+wait_status "$sim" cancelled 20 && pass "jobs shows the running run cancelled" || fail "not cancelled"
+expect_match "$(ddb_item "$sim")" '"actualCost": \{"N": "[0-9.e-]+"\}' "aws dynamodb: the cancelled run's cost"
+[ "$(echo "$($AWS --endpoint-url "$DIRECT_DYNAMODB" dynamodb scan --table-name Benchmarks --output json)" | json_get Count)" = 1 ] \
+	&& pass "a cancelled run adds no Benchmarks record" || fail "cancelled run measured"
 finish
