@@ -64,3 +64,8 @@ TESTS += tests/scripts/pcluster-life.sh
 EXTRA_DIST += tests/scripts/pcluster-life.sh tests/scripts/pcluster-standin.py \
 	tests/testbed/awsserver/services/pcluster.py \
 	tests/testbed/awsserver/models/parallelcluster/3.0.0/service-2.json
+
+## Slurm runs with AWS around them: the Simulations record of a Slurm run,
+## and submit --target pcluster end to end (API, SSM, the real Slurm).
+TESTS += tests/scripts/slurm-aws.sh
+EXTRA_DIST += tests/scripts/slurm-aws.sh tests/scripts/runuser-standin
