@@ -402,11 +402,11 @@ enum gcr_status gcr_spec_load(struct gcr_spec *spec, const char *path, struct gc
 	return st;
 }
 
-/* The spec as YAML text (caller frees), only the fields that are set. */
-static char *spec_to_yaml(const struct gcr_spec *spec, size_t *len, struct gcr_error *err)
+char *gcr_spec_to_yaml(const struct gcr_spec *spec, size_t *len, struct gcr_error *err)
 {
 	struct gcr_yout *y = gcr_yout_new(false);
 	char date[16];
+	size_t ignored;
 
 	gcr_yout_map_start(y);
 	if (*spec->name)
@@ -451,13 +451,13 @@ static char *spec_to_yaml(const struct gcr_spec *spec, size_t *len, struct gcr_e
 	KSTR("region", region);
 #undef KSTR
 	gcr_yout_map_end(y);
-	return gcr_yout_finish(y, len, err);
+	return gcr_yout_finish(y, len ? len : &ignored, err);
 }
 
 enum gcr_status gcr_spec_save(const struct gcr_spec *spec, const char *path, struct gcr_error *err)
 {
 	size_t len;
-	char *text = spec_to_yaml(spec, &len, err);
+	char *text = gcr_spec_to_yaml(spec, &len, err);
 	enum gcr_status st;
 
 	if (!text)

@@ -91,6 +91,11 @@ int gcr_spec_simulated_days(const struct gcr_spec *spec);
 enum gcr_status gcr_spec_load(struct gcr_spec *spec, const char *path,
 			      struct gcr_error *err);
 
+/* The spec as YAML text (libyaml's emitter), only the fields that are set;
+ * *len (may be NULL) gets its length.  Caller frees; NULL and err on
+ * failure. */
+char *gcr_spec_to_yaml(const struct gcr_spec *spec, size_t *len, struct gcr_error *err);
+
 /* Writes the spec as YAML (libyaml's emitter), atomically. */
 enum gcr_status gcr_spec_save(const struct gcr_spec *spec, const char *path,
 			      struct gcr_error *err);

@@ -103,31 +103,6 @@ void gcr_bundle_add(struct gcr_bundle *b, const char *path, const char *content,
 	((struct gcr_bundle_file *)gcr_bundle_find(b, path))->len = len;
 }
 
-/* The spec as its own YAML file: gcr_spec_save writes files atomically, so
- * it goes through a private temporary file that is removed at once. */
-static char *spec_text(const struct gcr_spec *spec, struct gcr_error *err)
-{
-	const char *tmp = getenv("TMPDIR");
-	char *dir = gcr_strdup_printf("%s/gcrunner-spec.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	char *path = NULL, *text = NULL;
-	size_t len;
-
-	if (!mkdtemp(dir)) {
-		gcr_error_set(err, GCR_ERR_IO, _("cannot create a temporary directory: %s"),
-			      strerror(errno));
-		free(dir);
-		return NULL;
-	}
-	path = gcr_strdup_printf("%s/spec.yaml", dir);
-	if (gcr_spec_save(spec, path, err) == GCR_OK)
-		gcr_read_file(path, &text, &len, err);
-	unlink(path);
-	rmdir(dir);
-	free(path);
-	free(dir);
-	return text;
-}
-
 static char *manifest(const struct gcr_bundle *b, const struct gcr_rundir *r,
 		      const struct gcr_pcluster_config *pc, const struct gcr_gchp_settings *g)
 {
@@ -242,7 +217,7 @@ enum gcr_status gcr_bundle_build(const struct gcr_spec *spec,
 	if (!b)
 		abort();
 
-	text = spec_text(spec, err);
+	text = gcr_spec_to_yaml(spec, NULL, err);
 	if (!text)
 		goto fail;
 	gcr_bundle_add_owned(b, "spec.yaml", text, 0644,

@@ -13,7 +13,9 @@
  * Both scripts create the run directory with the installed GEOS-Chem's own
  * createRunDir.sh (answers generated from the spec, so restart files, the
  * species database and HEMCO_Config.rc match that version exactly), then lay
- * the bundle's files over it.  Every value that comes from the user is shell-
+ * the bundle's files over it.  On AWS Batch, gcrunner-run.sh puts results
+ * under the job's own id (outputPath + $AWS_BATCH_JOB_ID/), where the
+ * Simulations record's resultLocation points.  Every value that comes from the user is shell-
  * quoted; the scripts contain no other user text. */
 #include "config.h"
 
@@ -345,6 +347,16 @@ char *gcr_bundle_run_script(const struct gcr_rundir *r)
 		"\n"
 		"BUNDLE_DIR=$(cd \"${1:-$(dirname \"$0\")}\" && pwd)\n"
 		"OUTPUT_URI=${2:-${GCRUNNER_OUTPUT_URI:-%s}}\n"
+		"# On AWS Batch the job's outputPath names the user's results folder; each\n"
+		"# job writes under its own id there (<userId>/results/<jobId>/, the\n"
+		"# record's resultLocation).  Retried attempts keep the job id.\n"
+		"if [ -n \"$OUTPUT_URI\" ] && [ -n \"${AWS_BATCH_JOB_ID:-}\" ]; then\n"
+		"    case ${OUTPUT_URI%%/} in\n"
+		"    */\"$AWS_BATCH_JOB_ID\") ;;\n"
+		"    *) OUTPUT_URI=${OUTPUT_URI%%/}/$AWS_BATCH_JOB_ID ;;\n"
+		"    esac\n"
+		"fi\n"
+		"OUTPUT_URI=${OUTPUT_URI%%/}\n"
 		"SCRATCH=${GCRUNNER_SCRATCH:-/scratch}\n"
 		"RUN_PARENT=${GCRUNNER_RUN_PARENT:-$SCRATCH}\n"
 		"RUN_NAME=${GCRUNNER_RUN_NAME:-rundir}\n"

@@ -1077,6 +1077,76 @@ START_TEST(bundle_classic_and_gchp_files)
 }
 END_TEST
 
+/* spec.yaml is gcr_spec_to_yaml's text, made in memory (no temporary
+ * file: TMPDIR points nowhere), and reads back as the same choices. */
+START_TEST(bundle_spec_yaml_in_memory_round_trip)
+{
+	struct gcr_spec c = classic("fullchem", "", "merra2", "4x5", ""), back;
+	struct gcr_bundle *b;
+	struct gcr_error err;
+	char dir[] = "/tmp/check_bundle.XXXXXX", path[64];
+	const struct gcr_bundle_file *f;
+	char *text;
+	size_t len = 0;
+	FILE *fp;
+
+	SET(c.name, "week: of 'July'");
+	c.days = 7;
+	SET(c.instance_type, "c5.4xlarge");
+	c.spot = true;
+	c.ncollections = 2;
+	SET(c.collections[0], "SpeciesConc");
+	SET(c.collections[1], "Budget");
+	setenv("TMPDIR", "/nonexistent/gcrunner-test", 1);
+	ck_assert_msg(gcr_bundle_build(&c, NULL, &b, &err) == GCR_OK, "%s", err.message);
+	unsetenv("TMPDIR");
+	f = gcr_bundle_find(b, "spec.yaml");
+	ck_assert_ptr_nonnull(f);
+	text = gcr_spec_to_yaml(&c, &len, &err);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(len, f->len);
+	ck_assert_str_eq(text, f->content);
+	free(text);
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/spec.yaml", dir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fwrite(f->content, 1, f->len, fp);
+	fclose(fp);
+	gcr_spec_init(&back);
+	ck_assert_msg(gcr_spec_load(&back, path, &err) == GCR_OK, "%s", err.message);
+	ck_assert_str_eq(back.name, c.name);
+	ck_assert_str_eq(back.simulation, "fullchem");
+	ck_assert_str_eq(back.grid, "4x5");
+	ck_assert_int_eq(back.days, 7);
+	ck_assert_str_eq(back.instance_type, "c5.4xlarge");
+	ck_assert(back.spot);
+	ck_assert_int_eq(back.ncollections, 2);
+	ck_assert_str_eq(back.collections[1], "Budget");
+	unlink(path);
+	rmdir(dir);
+	gcr_bundle_free(b);
+}
+END_TEST
+
+/* On AWS Batch the run script copies results under the job's own id. */
+START_TEST(run_script_results_under_the_job_id)
+{
+	struct gcr_spec c = classic("fullchem", "", "merra2", "4x5", "");
+	struct gcr_bundle *b;
+	struct gcr_error err;
+	const char *script;
+
+	ck_assert_msg(gcr_bundle_build(&c, NULL, &b, &err) == GCR_OK, "%s", err.message);
+	script = gcr_bundle_find(b, "gcrunner-run.sh")->content;
+	ck_assert_ptr_nonnull(strstr(script, "OUTPUT_URI=${OUTPUT_URI%/}/$AWS_BATCH_JOB_ID"));
+	/* Decided before anything is copied. */
+	ck_assert(strstr(script, "$AWS_BATCH_JOB_ID") < strstr(script, "aws s3 cp"));
+	gcr_bundle_free(b);
+}
+END_TEST
+
 START_TEST(bundle_write_dir_atomic_and_refusals)
 {
 	struct gcr_spec c = classic("Hg", "", "merra2", "4x5", "");
@@ -1174,6 +1244,8 @@ int main(void)
 	tcase_add_test(tc, yaml_quoting);
 	tcase_add_test(tc, bundle_classic_and_gchp_files);
 	tcase_add_test(tc, bundle_write_dir_atomic_and_refusals);
+	tcase_add_test(tc, bundle_spec_yaml_in_memory_round_trip);
+	tcase_add_test(tc, run_script_results_under_the_job_id);
 	suite_add_tcase(s, tc);
 
 	sr = srunner_create(s);
