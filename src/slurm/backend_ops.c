@@ -342,6 +342,9 @@ static void fill_status(struct op *o, const struct gcr_slurm_job *j, struct gcr_
 		run_dir_of(o, j->name, dir, sizeof dir);
 		gcr_slurm_fmt(st->output_path, sizeof st->output_path, "%s/gcrunner-%s.log", dir, j->id);
 	}
+	/* Callers that key a job's log on log_stream (Batch's word) find the
+	 * output file there too. */
+	gcr_slurm_fmt(st->log_stream, sizeof st->log_stream, "%s", st->output_path);
 }
 
 static void refresh_next(struct op *o);
@@ -553,6 +556,7 @@ static void logs(enum gcr_target target, struct gcr_backend_env *env,
 	struct gcr_error err;
 	struct op *o;
 	char *end;
+	const char *path;
 	long long offset = 0;
 
 	if (token && *token) {
@@ -564,7 +568,8 @@ static void logs(enum gcr_target target, struct gcr_backend_env *env,
 			return;
 		}
 	}
-	if (!job || !*job->output_path) {
+	path = job && *job->output_path ? job->output_path : job ? job->log_stream : "";
+	if (!*path) {
 		gcr_error_set(&err, GCR_ERR_NOT_FOUND, _("the job's output file is not known"));
 		cb(err.code, &err, NULL, data);
 		return;
@@ -577,7 +582,7 @@ static void logs(enum gcr_target target, struct gcr_backend_env *env,
 	o->offset = offset;
 	o->job_final = gcr_run_state_is_final(job->state);
 	gcr_slurm_fmt(o->token, sizeof o->token, "%lld", offset);
-	if (gcr_slurm_read_output(o->t, job->output_path, offset, 0, on_output, o, &err) != GCR_OK) {
+	if (gcr_slurm_read_output(o->t, path, offset, 0, on_output, o, &err) != GCR_OK) {
 		cb(err.code, &err, NULL, data);
 		op_end(o);
 	}

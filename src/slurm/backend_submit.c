@@ -639,8 +639,9 @@ static void adopt(struct gcr_cluster_submit *s, const char *job_id, bool found)
 	char output[PATH_MAX + 64];
 
 	gcr_slurm_fmt(output, sizeof output, "%s/gcrunner-%s.log", s->run_dir, job_id);
-	if (journal(s, "submitted", json_pack("{s:s, s:s, s:b}", "job_id", job_id, "output_path",
-					      output, "reconciled", found), &err) != GCR_OK) {
+	if (journal(s, "submitted", json_pack("{s:s, s:s, s:s, s:b}", "job_id", job_id,
+					      "output_path", output, "log_stream", output,
+					      "reconciled", found), &err) != GCR_OK) {
 		fail_with(s, &err);
 		return;
 	}

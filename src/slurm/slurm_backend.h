@@ -47,7 +47,10 @@
  *   uploaded      true
  *   submitting_at epoch seconds
  *   job_id        the Slurm job id ("1234"); reconciled true when found
- *   output_path   run_dir/gcrunner-JOBID.log: the log the backend follows
+ *   output_path   run_dir/gcrunner-JOBID.log: the log the backend follows;
+ *   log_stream    the same path (refresh fills both in gcr_run_status too,
+ *                 so callers that key a job's log on log_stream work; logs()
+ *                 reads output_path, else log_stream)
  *   closed, error the entry ended without a job
  *   cancel_requested / cancel_reason
  *

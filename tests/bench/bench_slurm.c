@@ -1,18 +1,26 @@
 /* bench_slurm.c: figures for the Slurm layer -- parsing squeue and sacct
  * output of many jobs (a dashboard polling a busy cluster), quoting long
- * command lines, and running commands through the local transport (the
- * process runner's overhead per command).  Prints figures; never fails on
- * a time. */
+ * command lines, running commands through the local transport (the
+ * process runner's overhead per command), and the Slurm backend's refresh
+ * of 10,000 jobs end to end (commands in slices, parsing, matching, states
+ * and explanations; squeue there is a stand-in script that prints the
+ * asked-for jobs, so the figure is gcrunner's side).  Prints figures; never
+ * fails on a time. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <uv.h>
 
+#include "backend.h"
+#include "settings.h"
 #include "slurm/shell.h"
+#include "slurm/slurm_backend.h"
 #include "slurm/slurm.h"
 #include "slurm/transport.h"
 
@@ -124,6 +132,88 @@ static void bench_local_runs(int n, int parallel)
 	uv_loop_close(&loop);
 }
 
+struct refreshed {
+	bool done;
+	size_t n, running;
+	enum gcr_status st;
+};
+
+static void on_refreshed(enum gcr_status st, const struct gcr_error *err,
+			 const struct gcr_run_status *s, size_t n, void *data)
+{
+	struct refreshed *r = data;
+
+	r->st = st;
+	if (st != GCR_OK)
+		fprintf(stderr, "refresh failed: %s\n", err->message);
+	r->n = n;
+	for (size_t i = 0; i < n; i++)
+		r->running += s[i].state == GCR_RUN_RUNNING;
+	r->done = true;
+}
+
+/* The dashboard's refresh of n Slurm jobs through the local transport. */
+static void bench_backend_refresh(size_t n)
+{
+	char dir[] = "/tmp/gcr-bench-slurm-XXXXXX", path[128];
+	struct gcr_backend_env env = { 0 };
+	struct gcr_settings *set = gcr_settings_new();
+	struct refreshed r = { 0 };
+	struct gcr_error err;
+	const char **ids = calloc(n, sizeof *ids);
+	char **idtext = calloc(n, sizeof *idtext);
+	char *oldpath = getenv("PATH") ? strdup(getenv("PATH")) : strdup("/usr/bin:/bin");
+	char *newpath;
+	uv_loop_t loop;
+	double t0, dt;
+	FILE *f;
+
+	if (!mkdtemp(dir))
+		return;
+	/* A squeue stand-in: the lines of the asked-for ids (--jobs=a,b,c). */
+	snprintf(path, sizeof path, "%s/squeue", dir);
+	f = fopen(path, "w");
+	fputs("#!/bin/sh\nfor a; do case $a in --jobs=*) ids=${a#--jobs=};; esac; done\n"
+	      "echo \"$ids\" | tr , '\\n' | awk '{ s = ($1 % 2) ? \"RUNNING\" : \"PENDING\"; "
+	      "printf \"%s|%s|%s|1:02:03|12:00:00|8|compute|2026-01-01T00:00:00|"
+	      "2026-01-01T12:00:00|gcr-20260101T000000Z-%08d\\n\", $1, s, "
+	      "(s == \"PENDING\") ? \"Priority\" : \"None\", $1 }'\n", f);
+	fclose(f);
+	chmod(path, 0755);
+	newpath = malloc(strlen(dir) + strlen(oldpath) + 2);
+	sprintf(newpath, "%s:%s", dir, oldpath);
+	setenv("PATH", newpath, 1);
+	for (size_t i = 0; i < n; i++) {
+		idtext[i] = malloc(16);
+		snprintf(idtext[i], 16, "%zu", 100000 + i);
+		ids[i] = idtext[i];
+	}
+	gcr_settings_set(set, "slurm.transport", "local", &err);
+	uv_loop_init(&loop);
+	env.loop = &loop;
+	env.settings = set;
+	t0 = now();
+	gcr_backend_for(GCR_TARGET_SLURM)->refresh(&env, ids, n, on_refreshed, &r);
+	while (!r.done)
+		uv_run(&loop, UV_RUN_ONCE);
+	dt = now() - t0;
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	printf("backend refresh: %zu Slurm jobs (%zu running) in %.0f ms = %.1f us per job, "
+	       "%zu squeue calls\n", r.n, r.running, dt * 1e3, dt * 1e6 / (double)n,
+	       (n + 399) / 400);
+	setenv("PATH", oldpath, 1);
+	unlink(path);
+	rmdir(dir);
+	for (size_t i = 0; i < n; i++)
+		free(idtext[i]);
+	free(idtext);
+	free(ids);
+	free(newpath);
+	free(oldpath);
+	gcr_settings_free(set);
+}
+
 int main(void)
 {
 	bench_parse(false, 100000);
@@ -131,5 +221,6 @@ int main(void)
 	bench_quote(10000);
 	bench_local_runs(200, 1);
 	bench_local_runs(200, 8);
+	bench_backend_refresh(10000);
 	return 0;
 }

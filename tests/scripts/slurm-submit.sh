@@ -151,6 +151,29 @@ expect_status 0 "nothing to settle after a refusal" "$GCRUNNER" submit --reconci
 expect_match "$out" "^\[\]$" "the refused submission is not retried"
 "$GCRUNNER" cluster set --partition "$GCR_TESTBED_PARTITION" >/dev/null
 
+# --- the dashboard's commands (gcrunner jobs|logs|results|cancel) on Slurm runs --------------
+"$GCRUNNER" cluster set --transport local >/dev/null
+expect_status 0 "submit a job for the dashboard" "$GCRUNNER" submit $RUN --json
+sim=$(printf '%s' "$out" | sed -n 's/.*"simulationId": "\(.*\)".*/\1/p')
+job=$(printf '%s' "$out" | sed -n 's/.*"jobId": "\(.*\)".*/\1/p')
+wait_done "$job"
+expect_status 0 "gcrunner jobs" "$GCRUNNER" jobs
+expect_match "$out" "$sim +.* succeeded" "jobs shows the Slurm run, succeeded"
+expect_status 0 "gcrunner logs" "$GCRUNNER" logs "$sim"
+expect_match "$out" "tiny job $job" "logs reads the job's output file"
+expect_match "$out" "tiny job done" "to its end"
+expect_status 0 "gcrunner results" "$GCRUNNER" results "$sim"
+expect_match "$out" "OutputDir/GEOSChem.SpeciesConc.20190701_0000z.nc4" "results lists the output file"
+printf '#!/bin/sh\necho waiting\nsleep 60\n' >"$TEST_TMP/sleep.sh"
+GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/sleep.sh" "$GCRUNNER" submit $RUN --json >"$TEST_TMP/out" 2>/dev/null
+sim=$(sed -n 's/.*"simulationId": "\(.*\)".*/\1/p' "$TEST_TMP/out")
+job=$(sed -n 's/.*"jobId": "\(.*\)".*/\1/p' "$TEST_TMP/out")
+expect_status 0 "gcrunner cancel" "$GCRUNNER" cancel "$sim" --yes
+i=0
+while [ "$(squeue -h -t all -j "$job" -o %T 2>/dev/null)" != CANCELLED ] && [ $i -lt 50 ]; do
+	sleep 0.2; i=$((i + 1)); done
+expect_match "$(squeue -h -t all -j "$job" -o %T)" "^CANCELLED$" "scancel ended the job"
+
 # --- the backend's calls over both transports ------------------------------------------------
 for transport in local ssh; do
 	GCR_TEST_TRANSPORT=$transport "$top_builddir/tests/unit/check_slurm_backend" \

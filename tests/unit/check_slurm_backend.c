@@ -360,6 +360,15 @@ START_TEST(t_submit_refresh_logs_results)
 		      gcr_run_state_id(s.status.state), s.status.native_state);
 	ck_assert_str_eq(s.status.output_path, json_string_value(json_object_get(st, "output_path")));
 
+	ck_assert_str_eq(s.status.log_stream, s.status.output_path);
+	{
+		/* As the dashboard passes it: log_stream only. */
+		struct gcr_run_status only = s.status;
+		only.output_path[0] = '\0';
+		logs(&only, "", &l);
+		ck_assert_msg(lines_have(l.lines, "tiny job"), "log_stream alone finds the file");
+		json_decref(l.lines);
+	}
 	logs(&s.status, "", &l);
 	ck_assert_msg(lines_have(l.lines, "tiny job"), "the log has the job's first line");
 	ck_assert_msg(lines_have(l.lines, "done"), "and its last");
