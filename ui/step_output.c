@@ -6,130 +6,15 @@
 #include <string.h>
 
 #include "bundle/bundle.h"
-#include "ui/bundle_jobs.h"
 #include "i18n.h"
 #include "ui/steps.h"
 #include "ui/text.h"
 
 enum { F_SET = 1, F_COLLECTIONS, F_FREQUENCY, F_RESTART, F_RESTART_PATH };
 
-/* HISTORY.rc collections with a line for the researcher choosing them.
- * Whether the simulation offers one is the run-bundle generator's rule:
- * collection_offered() asks it. */
-static const struct {
-	const char *name;
-	const char *text;
-} collections[] = {
-	{ "SpeciesConc", N_("Concentrations of every species") },
-	{ "Budget", N_("Budgets: emission, chemistry, transport, mixing, convection") },
-	{ "AerosolMass", N_("Aerosol mass and PM2.5") },
-	{ "Aerosols", N_("Aerosol optical depth and surface area") },
-	{ "ConcAfterChem", N_("OH, HO2, O1D and O3P after chemistry") },
-	{ "DryDep", N_("Dry deposition velocities and fluxes") },
-	{ "JValues", N_("Photolysis rates") },
-	{ "KppDiags", N_("Chemistry solver statistics") },
-	{ "LevelEdgeDiags", N_("Pressure at level edges") },
-	{ "Metrics", N_("OH metrics (methane lifetime)") },
-	{ "ProdLoss", N_("Chemical production and loss") },
-	{ "RadioNuclide", N_("Radionuclide decay") },
-	{ "RRTMG", N_("Radiative fluxes (RRTMG)") },
-	{ "StateChm", N_("Chemistry state: pH, aerosol water") },
-	{ "StateMet", N_("Meteorology: temperature, winds, boundary layer") },
-	{ "WetLossConv", N_("Wet loss in convective updrafts") },
-	{ "WetLossLS", N_("Wet loss in large-scale precipitation") },
-	{ "CloudConvFlux", N_("Cloud convective mass fluxes") },
-	{ "AdvFluxVert", N_("Vertical advective fluxes") },
-	{ "BoundaryConditions", N_("Boundary conditions for nested runs (3-hourly)") },
-};
-
-#define NCOLLECTIONS (sizeof collections / sizeof collections[0])
-
 /* "My own file" was picked but no path typed yet (the spec keeps the
  * previous restart until a path is given). */
 static bool own_file_picked;
-
-/* Which collections the run-bundle generator accepts, per model and
- * simulation (one wizard per process).  Asking builds a bundle for each
- * collection, in the background (bundle_jobs.h); until the answer is in,
- * the list says it is checking. */
-static struct {
-	enum gcr_model model;
-	char simulation[GCR_ID_MAX];
-	bool known;                  /* the answer for model/simulation is in */
-	bool asking;
-	bool offered[NCOLLECTIONS];
-	char why[NCOLLECTIONS][UI_NOTE_MAX];
-} offered_cache;
-
-/* True while output_build runs: an answer that comes at once (no app, so
- * no thread pool) must not rebuild the form being built. */
-static bool building;
-
-static void generator_answered(struct wizard *w, const struct wiz_bundle_job *job)
-{
-	int kept = 0;
-	bool dropped = false;
-
-	offered_cache.asking = false;
-	if (job->specs[0].model != w->spec.model ||
-	    strcmp(job->specs[0].simulation, w->spec.simulation) != 0) {
-		if (!building && strcmp(wizard_current(w)->id, "output") == 0)
-			wizard_rebuild(w);   /* asked for another simulation: ask again */
-		return;
-	}
-	offered_cache.known = true;
-	for (size_t i = 0; i < NCOLLECTIONS; i++) {
-		offered_cache.offered[i] = job->bundles[i] != NULL;
-		offered_cache.why[i][0] = '\0';
-		if (!job->bundles[i])
-			ui_text_copy(offered_cache.why[i], sizeof offered_cache.why[i],
-				     job->errors[i].message);
-	}
-	if (building)
-		return;
-	/* Ticked while we were asking, but not offered: untick. */
-	for (int i = 0; i < w->spec.ncollections; i++) {
-		bool ok = true;
-		for (size_t k = 0; k < NCOLLECTIONS; k++)
-			if (strcmp(collections[k].name, w->spec.collections[i]) == 0)
-				ok = offered_cache.offered[k];
-		if (ok)
-			memmove(w->spec.collections[kept++], w->spec.collections[i], GCR_ID_MAX);
-		else
-			dropped = true;
-	}
-	if (dropped) {
-		w->spec.ncollections = kept;
-		wizard_message(w, UI_ROLE_WARNING, "%s",
-			       _("Collections this simulation does not offer were unticked."));
-		wizard_changed(w, WIZ_OUTPUT);
-	}
-	if (strcmp(wizard_current(w)->id, "output") == 0)
-		wizard_rebuild(w);
-}
-
-static void ask_generator(struct wizard *w)
-{
-	struct wiz_bundle_job *job;
-	struct gcr_spec s = w->spec;
-
-	if (offered_cache.model != s.model || strcmp(offered_cache.simulation, s.simulation) != 0) {
-		offered_cache.model = s.model;
-		snprintf(offered_cache.simulation, sizeof offered_cache.simulation, "%s", s.simulation);
-		offered_cache.known = false;
-	}
-	if (offered_cache.known || offered_cache.asking)
-		return;
-	offered_cache.asking = true;
-	gcr_spec_apply_defaults(&s, w->cat);
-	s.ncollections = 1;
-	job = wiz_bundle_job_new(w, NCOLLECTIONS, generator_answered);
-	for (size_t i = 0; i < NCOLLECTIONS; i++) {
-		job->specs[i] = s;
-		ui_text_copy(job->specs[i].collections[0], GCR_ID_MAX, collections[i].name);
-	}
-	wiz_bundle_job_start(job);
-}
 
 static bool chosen(const struct gcr_spec *s, const char *name)
 {
@@ -147,14 +32,16 @@ static void output_build(struct wizard *w, struct ui_form *f)
 		{ "hourly", N_("hourly means"), N_("Hundreds of times the data of monthly output, and slower runs.") },
 		{ "end", N_("one mean over the whole run"), N_("A single file at the end of the run.") },
 	};
+	struct gcr_bundle_collection collections[GCR_BUNDLE_MAX_COLLECTIONS];
+	const struct gcr_simulation *sim;
+	size_t ncollections;
 	struct ui_field *set, *list, *freq, *restart, *path;
 	struct ui_item *it;
 	const char *current_freq = w->spec.output_frequency[0] ? w->spec.output_frequency : "monthly";
 	bool own_restart;
 
-	building = true;
-	ask_generator(w);
-	building = false;
+	ncollections = gcr_bundle_collections(&w->spec, collections, GCR_BUNDLE_MAX_COLLECTIONS);
+	sim = gcr_catalog_find_simulation(w->cat, w->spec.simulation);
 	set = ui_form_add_field(f, UI_FIELD_CHOICE, F_SET, _("Diagnostic collections (HISTORY.rc)"));
 	it = ui_field_add_item(set, "default", _("the simulation's default set"));
 	snprintf(it->detail, sizeof it->detail, "%s",
@@ -167,15 +54,13 @@ static void output_build(struct wizard *w, struct ui_form *f)
 
 	list = ui_form_add_field(f, UI_FIELD_MULTI, F_COLLECTIONS, _("Collections"));
 	list->hidden = w->spec.ncollections == 0;
-	if (!offered_cache.known)
-		snprintf(list->note, sizeof list->note, "%s",
-			 _("Checking which collections this simulation offers..."));
-	for (size_t i = 0; i < NCOLLECTIONS; i++) {
+	for (size_t i = 0; i < ncollections && i < GCR_BUNDLE_MAX_COLLECTIONS; i++) {
 		it = ui_field_add_item(list, collections[i].name, collections[i].name);
 		snprintf(it->badge, sizeof it->badge, "%s", _(collections[i].text));
 		snprintf(it->detail, sizeof it->detail, "%s", _(collections[i].text));
-		if (offered_cache.known && !offered_cache.offered[i])
-			snprintf(it->reason, sizeof it->reason, "%s", offered_cache.why[i]);
+		if (!collections[i].offered)
+			snprintf(it->reason, sizeof it->reason, _("the %s simulation does not write it"),
+				 sim ? _(sim->label) : w->spec.simulation);
 		it->checked = chosen(&w->spec, collections[i].name);
 	}
 

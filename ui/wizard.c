@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle/bundle.h"
 #include "i18n.h"
 #include "log.h"
 #include "ui/draw.h"
@@ -225,6 +226,26 @@ void wizard_partial_spec(const struct wizard *w, enum wiz_choice upto, struct gc
 	}
 }
 
+/* Every chosen collection is one the simulation writes (the run-bundle
+ * generator's rule, which the output step shows). */
+static bool collections_offered(const struct wizard *w, const struct gcr_spec *s, char *why,
+				size_t len)
+{
+	struct gcr_bundle_collection c[GCR_BUNDLE_MAX_COLLECTIONS];
+	size_t n = gcr_bundle_collections(s, c, GCR_BUNDLE_MAX_COLLECTIONS);
+
+	for (int i = 0; i < s->ncollections; i++)
+		for (size_t k = 0; k < n && k < GCR_BUNDLE_MAX_COLLECTIONS; k++)
+			if (!c[k].offered && strcmp(c[k].name, s->collections[i]) == 0) {
+				const struct gcr_simulation *sim =
+					gcr_catalog_find_simulation(w->cat, s->simulation);
+				snprintf(why, len, _("the %s simulation does not write the %s collection"),
+					 sim ? _(sim->label) : s->simulation, s->collections[i]);
+				return false;
+			}
+	return true;
+}
+
 bool wizard_target_allowed(const struct wizard *w, const struct gcr_spec *s, enum gcr_target t,
 			   char *why, size_t len)
 {
@@ -278,7 +299,7 @@ static bool choice_valid(const struct wizard *w, enum wiz_choice c, char *why, s
 						  s->end_date ? s->end_date : wiz_add_days(s->start_date, s->days),
 						  why, len);
 	case WIZ_OUTPUT:
-		return true;
+		return collections_offered(w, s, why, len);
 	case WIZ_TARGET:
 		return !s->target || wizard_target_allowed(w, &p, s->target, why, len);
 	case WIZ_INSTANCE:

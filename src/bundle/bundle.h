@@ -79,6 +79,23 @@ struct gcr_bundle_options {
 	const char *gc_install_dir;  /* where GEOS-Chem's run/ scripts are; NULL = $GC_SRC */
 };
 
+/* A HISTORY.rc collection the generator can write, for choosing one. */
+struct gcr_bundle_collection {
+	const char *name;            /* as in HISTORY.rc, e.g. "SpeciesConc" */
+	const char *text;            /* N_() what it holds */
+	bool offered;                /* the spec's simulation writes it */
+};
+
+/* How many collections gcr_bundle_collections knows at most. */
+#define GCR_BUNDLE_MAX_COLLECTIONS 32
+
+/* The collections the generator knows (Restart, always written, is not
+ * among them), most used first, each with whether the spec's simulation
+ * offers it -- the rule HISTORY.rc is made by.  Fills up to max entries of
+ * out (static strings); returns how many there are. */
+size_t gcr_bundle_collections(const struct gcr_spec *spec,
+			      struct gcr_bundle_collection *out, size_t max);
+
 struct gcr_catalog;
 
 /* Fills the instance facts (cores, vCPUs, EFA, architecture) from the

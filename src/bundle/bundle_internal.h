@@ -92,6 +92,10 @@ char *gcr_bundle_sbatch(const struct gcr_rundir *r, const struct gcr_gchp_settin
 size_t gcr_bundle_history_names(const struct gcr_rundir *r, const char **out,
 				size_t max, struct gcr_error *err);
 
+/* The bundle's name of the spec's simulation ("carbon" for the former CH4,
+ * CO2 and tagCO simulations), or NULL when it has none. */
+const char *gcr_rundir_simulation(const struct gcr_spec *s);
+
 /* Collections createRunDir.sh enables when the spec names none. */
 size_t gcr_rundir_default_collections(const struct gcr_rundir *r,
 				      const char **out, size_t max);

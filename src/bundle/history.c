@@ -36,6 +36,7 @@ enum {
 
 struct collection {
 	const char *name;
+	const char *text;        /* N_() what it holds, for people choosing */
 	unsigned sims;
 	const char *mode;
 	/* Fixed timing that must not follow the run's frequency (NULL: it does). */
@@ -44,51 +45,71 @@ struct collection {
 };
 
 static const struct collection collections[] = {
-	{ "SpeciesConc", S_ALL, "time-averaged", NULL, NULL,
+	{ "SpeciesConc", N_("Concentrations of every species"),
+	  S_ALL, "time-averaged", NULL, NULL,
 	  { "SpeciesConcVV_?ALL?" } },
-	{ "Metrics", S_FULLCHEM | S_CARBON, "time-averaged", NULL, NULL,
+	{ "Metrics", N_("OH metrics (methane lifetime)"),
+	  S_FULLCHEM | S_CARBON, "time-averaged", NULL, NULL,
 	  { "AirMassColumnFull", "LossOHbyCH4columnTrop", "LossOHbyMCFcolumnTrop",
 	    "OHwgtByAirMassColumnFull" } },
-	{ "AdvFluxVert", S_ALL, "time-averaged", NULL, NULL, { "AdvFluxVert_?ADV?" } },
-	{ "AerosolMass", S_FULLCHEM | S_AEROSOL, "time-averaged", NULL, NULL,
+	{ "AdvFluxVert", N_("Vertical advective fluxes"),
+	  S_ALL, "time-averaged", NULL, NULL, { "AdvFluxVert_?ADV?" } },
+	{ "AerosolMass", N_("Aerosol mass and PM2.5"),
+	  S_FULLCHEM | S_AEROSOL, "time-averaged", NULL, NULL,
 	  { "AerMassBC", "AerMassNH4", "AerMassNIT", "AerMassPOA", "AerMassSAL",
 	    "AerMassSO4", "PM25", "TotalOA", "TotalOC" } },
-	{ "Aerosols", S_FULLCHEM | S_AEROSOL, "time-averaged", NULL, NULL,
+	{ "Aerosols", N_("Aerosol optical depth and surface area"),
+	  S_FULLCHEM | S_AEROSOL, "time-averaged", NULL, NULL,
 	  { "AODDust", "AODDustWL1_?DUSTBIN?", "AODHygWL1_?HYG?", "AerSurfAreaDust",
 	    "AerSurfAreaHyg_?HYG?", "AerHygroscopicGrowth_?HYG?" } },
-	{ "Budget", S_ALL, "time-averaged", NULL, NULL,
+	{ "Budget", N_("Budgets: emission, chemistry, transport, mixing, convection"),
+	  S_ALL, "time-averaged", NULL, NULL,
 	  { "BudgetEmisDryDepFull_?ADV?", "BudgetChemistryFull_?ADV?",
 	    "BudgetTransportFull_?ADV?", "BudgetMixingFull_?ADV?",
 	    "BudgetConvectionFull_?ADV?" } },
-	{ "CloudConvFlux", S_ALL, "time-averaged", NULL, NULL, { "CloudConvFlux_?ADV?" } },
-	{ "ConcAfterChem", S_FULLCHEM, "time-averaged", NULL, NULL,
+	{ "CloudConvFlux", N_("Cloud convective mass fluxes"),
+	  S_ALL, "time-averaged", NULL, NULL, { "CloudConvFlux_?ADV?" } },
+	{ "ConcAfterChem", N_("OH, HO2, O1D and O3P after chemistry"),
+	  S_FULLCHEM, "time-averaged", NULL, NULL,
 	  { "OHconcAfterChem", "HO2concAfterChem", "O1DconcAfterChem", "O3PconcAfterChem" } },
-	{ "DryDep", S_DRYDEP, "time-averaged", NULL, NULL,
+	{ "DryDep", N_("Dry deposition velocities and fluxes"),
+	  S_DRYDEP, "time-averaged", NULL, NULL,
 	  { "DryDepVel_?DRY?", "DryDep_?DRY?" } },
-	{ "JValues", S_FULLCHEM | S_HG, "time-averaged", NULL, NULL, { "Jval_?PHO?" } },
-	{ "KppDiags", S_FULLCHEM | S_HG, "time-averaged", NULL, NULL,
+	{ "JValues", N_("Photolysis rates"),
+	  S_FULLCHEM | S_HG, "time-averaged", NULL, NULL, { "Jval_?PHO?" } },
+	{ "KppDiags", N_("Chemistry solver statistics"),
+	  S_FULLCHEM | S_HG, "time-averaged", NULL, NULL,
 	  { "KppIntCounts", "KppJacCounts", "KppTotSteps", "KppAccSteps", "KppRejSteps" } },
-	{ "LevelEdgeDiags", S_ALL, "time-averaged", NULL, NULL,
+	{ "LevelEdgeDiags", N_("Pressure at level edges"),
+	  S_ALL, "time-averaged", NULL, NULL,
 	  { "Met_PEDGE", "Met_PEDGEDRY" } },
-	{ "ProdLoss", S_FULLCHEM | S_AEROSOL | S_CARBON | S_TAGO3 | S_HG, "time-averaged",
+	{ "ProdLoss", N_("Chemical production and loss"),
+	  S_FULLCHEM | S_AEROSOL | S_CARBON | S_TAGO3 | S_HG, "time-averaged",
 	  NULL, NULL, { "Prod_?PRD?", "Loss_?LOS?" } },
-	{ "RadioNuclide", S_TT, "time-averaged", NULL, NULL,
+	{ "RadioNuclide", N_("Radionuclide decay"),
+	  S_TT, "time-averaged", NULL, NULL,
 	  { "PbFromRnDecay", "RadDecay_?ADV?" } },
-	{ "RRTMG", S_FULLCHEM, "time-averaged", NULL, NULL,
+	{ "RRTMG", N_("Radiative fluxes (RRTMG)"),
+	  S_FULLCHEM, "time-averaged", NULL, NULL,
 	  { "RadAllSkyLWSurf_?RRTMG?", "RadAllSkyLWTOA_?RRTMG?", "RadAllSkySWSurf_?RRTMG?",
 	    "RadAllSkySWTOA_?RRTMG?" } },
-	{ "StateChm", S_FULLCHEM | S_AEROSOL, "time-averaged", NULL, NULL,
+	{ "StateChm", N_("Chemistry state: pH, aerosol water"),
+	  S_FULLCHEM | S_AEROSOL, "time-averaged", NULL, NULL,
 	  { "Chem_phSav", "Chem_HplusSav", "Chem_WaterSav", "Chem_SulRatSav",
 	    "Chem_NaRatSav", "Chem_AcidPurSav", "Chem_BisulSav" } },
-	{ "StateMet", S_ALL, "time-averaged", NULL, NULL,
+	{ "StateMet", N_("Meteorology: temperature, winds, boundary layer"),
+	  S_ALL, "time-averaged", NULL, NULL,
 	  { "Met_AD", "Met_AIRDEN", "Met_BXHEIGHT", "Met_PBLH", "Met_PS1WET", "Met_T",
 	    "Met_TropP", "Met_U", "Met_V" } },
-	{ "WetLossConv", S_WETDEP, "time-averaged", NULL, NULL,
+	{ "WetLossConv", N_("Wet loss in convective updrafts"),
+	  S_WETDEP, "time-averaged", NULL, NULL,
 	  { "WetLossConv_?WET?", "WetLossConvFrac_?WET?" } },
-	{ "WetLossLS", S_WETDEP, "time-averaged", NULL, NULL, { "WetLossLS_?WET?" } },
+	{ "WetLossLS", N_("Wet loss in large-scale precipitation"),
+	  S_WETDEP, "time-averaged", NULL, NULL, { "WetLossLS_?WET?" } },
 	/* Boundary conditions for nested runs: 3-hourly instantaneous values in
 	 * daily files; the templates warn not to change this timing. */
-	{ "BoundaryConditions", S_ALL, "instantaneous", "00000000 030000", "00000001 000000",
+	{ "BoundaryConditions", N_("Boundary conditions for nested runs (3-hourly)"),
+	  S_ALL, "instantaneous", "00000000 030000", "00000001 000000",
 	  { "SpeciesBC_?ADV?" } },
 };
 
@@ -111,6 +132,30 @@ static const struct collection *find_collection(const char *name)
 		if (strcasecmp(collections[i].name, name) == 0)
 			return &collections[i];
 	return NULL;
+}
+
+/* The order the collections are offered in: the most used first. */
+static const char *const offer_order[] = {
+	"SpeciesConc", "Budget", "AerosolMass", "Aerosols", "ConcAfterChem", "DryDep",
+	"JValues", "KppDiags", "LevelEdgeDiags", "Metrics", "ProdLoss", "RadioNuclide",
+	"RRTMG", "StateChm", "StateMet", "WetLossConv", "WetLossLS", "CloudConvFlux",
+	"AdvFluxVert", "BoundaryConditions",
+};
+
+size_t gcr_bundle_collections(const struct gcr_spec *spec,
+			      struct gcr_bundle_collection *out, size_t max)
+{
+	const char *sim = gcr_rundir_simulation(spec);
+	unsigned bit = sim ? sim_bit(sim) : 0;
+	size_t n = sizeof offer_order / sizeof offer_order[0];
+
+	for (size_t i = 0; i < n && i < max; i++) {
+		const struct collection *c = find_collection(offer_order[i]);
+		out[i].name = c->name;
+		out[i].text = c->text;
+		out[i].offered = (c->sims & bit) != 0;
+	}
+	return n;
 }
 
 static void allowed_list(unsigned bit, char *buf, size_t size)

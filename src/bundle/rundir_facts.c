@@ -243,6 +243,16 @@ static enum gcr_status resolve_sim(struct gcr_rundir *r, const struct gcr_spec *
 			     r->sim, opt, allowed);
 }
 
+const char *gcr_rundir_simulation(const struct gcr_spec *s)
+{
+	struct gcr_rundir r;
+	struct gcr_error err;
+
+	memset(&r, 0, sizeof r);
+	resolve_sim(&r, s, &err);   /* the simulation is known before the option is checked */
+	return r.sim;
+}
+
 static void derive_switches(struct gcr_rundir *r)
 {
 	const char *o = r->option;

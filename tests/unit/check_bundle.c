@@ -577,6 +577,46 @@ START_TEST(history_frequencies_and_defaults)
 }
 END_TEST
 
+/* What gcr_bundle_collections offers is exactly what HISTORY.rc accepts. */
+START_TEST(collections_offered_are_the_ones_history_accepts)
+{
+	static const char *const sims[] = { "fullchem", "aerosol", "carbon", "Hg", "POPs",
+					     "tagO3", "TransportTracers", "metals", "CH4" };
+	struct gcr_bundle_collection c[GCR_BUNDLE_MAX_COLLECTIONS];
+
+	for (size_t k = 0; k < sizeof sims / sizeof sims[0]; k++) {
+		struct gcr_spec s = classic(sims[k], "", "merra2", "4x5", "");
+		size_t n = gcr_bundle_collections(&s, c, GCR_BUNDLE_MAX_COLLECTIONS), offered = 0;
+
+		ck_assert_uint_ge(n, 20);
+		ck_assert_uint_le(n, GCR_BUNDLE_MAX_COLLECTIONS);
+		ck_assert_str_eq(c[0].name, "SpeciesConc");
+		for (size_t i = 0; i < n; i++) {
+			struct gcr_error err;
+			char *h;
+
+			ck_assert_ptr_nonnull(c[i].text);
+			s.ncollections = 1;
+			SET(s.collections[0], c[i].name);
+			h = history_of(&s, &err);
+			ck_assert_msg((h != NULL) == c[i].offered, "%s %s: offered %d, HISTORY.rc %s",
+				      sims[k], c[i].name, c[i].offered, h ? "made" : err.message);
+			free(h);
+			offered += c[i].offered;
+		}
+		ck_assert_uint_gt(offered, 0);
+	}
+	/* RadioNuclide is TransportTracers' only. */
+	{
+		struct gcr_spec s = classic("fullchem", "", "merra2", "4x5", "");
+		size_t n = gcr_bundle_collections(&s, c, GCR_BUNDLE_MAX_COLLECTIONS);
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(c[i].name, "RadioNuclide") == 0)
+				ck_assert(!c[i].offered);
+	}
+}
+END_TEST
+
 START_TEST(history_rejects_unknown_collections)
 {
 	struct gcr_spec s = classic("Hg", "", "merra2", "4x5", "");
@@ -1222,6 +1262,7 @@ int main(void)
 	tcase_add_test(tc, history_exactly_the_chosen_collections);
 	tcase_add_test(tc, history_frequencies_and_defaults);
 	tcase_add_test(tc, history_rejects_unknown_collections);
+	tcase_add_test(tc, collections_offered_are_the_ones_history_accepts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("gchp");

@@ -486,6 +486,26 @@ START_TEST(collections_are_the_ones_the_generator_accepts)
 }
 END_TEST
 
+/* Collections the user ticked that a new simulation does not write: the
+ * output choice goes back to the default set, and the message says why. */
+START_TEST(a_simulation_change_drops_collections_it_does_not_write)
+{
+	wizard_set_model(&wiz, GCR_MODEL_CLASSIC);
+	go_to("simulation");
+	pick("Simulation", "TransportTracers");
+	go_to("output");
+	pick("Diagnostic collections (HISTORY.rc)", "choose");
+	ck_assert_str_eq(item(field("Collections"), "RadioNuclide")->reason, "");
+	pick("Collections", "RadioNuclide");
+	key(UI_ACT_TOGGLE);
+	ck_assert_int_eq(wiz.spec.ncollections, 2);
+	go_to("simulation");
+	pick("Simulation", "fullchem");
+	ck_assert_int_eq(wiz.spec.ncollections, 0);
+	ck_assert_msg(strstr(wiz.message, "RadioNuclide") != NULL, "%s", wiz.message);
+}
+END_TEST
+
 START_TEST(review_lists_the_generated_files)
 {
 	struct ui_field *files;
@@ -543,6 +563,7 @@ static Suite *wizard_suite(void)
 	tcase_add_test(tc, targets_read_the_configuration);
 	tcase_add_test(tc, the_saved_spec_reads_back);
 	tcase_add_test(tc, collections_are_the_ones_the_generator_accepts);
+	tcase_add_test(tc, a_simulation_change_drops_collections_it_does_not_write);
 	tcase_add_test(tc, review_lists_the_generated_files);
 	tcase_add_test(tc, every_step_has_a_title_and_help);
 	suite_add_tcase(s, tc);
