@@ -38,8 +38,10 @@ to_review() {
 	to_wizard && tui_wait "Start planning" || return 1
 	i=0
 	while ! tui_capture | grep -qF "Step 11 of 11" && [ $i -lt 40 ]; do
+		# An Enter that lands on the review goes back to a step; the
+		# loop then walks on to the review again.
 		tui_keys Enter
-		sleep 0.2
+		sleep 0.1
 		i=$((i + 1))
 	done
 	tui_wait "Step 11 of 11" && tui_wait "geoschem_config.yml"
