@@ -71,7 +71,7 @@ TUI_TESTS = \
 	tests/tui/prices.sh \
 	tests/tui/prices-testbed.sh \
 	tests/tui/submit-tui.sh
-TUI_TESTS += tests/tui/dashboard.sh
+TUI_TESTS += tests/tui/dashboard.sh tests/tui/dashboard-testbed.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/check_estimates.py tests/tui/dash-journal.py \
 	tests/tui/expected

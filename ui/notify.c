@@ -1,6 +1,7 @@
 /* notify.c: the bell and OSC 9/777 desktop notifications (notify.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,6 +186,10 @@ void ui_notify_send(const char *title, const char *body)
 	if (ui_notify_sequence(kinds, title, body, seq, sizeof seq) > 0) {
 		for (char *p = seq; (p = strstr(p, "$<")); p++)
 			p[0] = 'S';
-		putp(seq);   /* flushed by the next doupdate: ask for a repaint */
+		putp(seq);
+		/* Depending on the ncurses build putp goes through stdio or
+		 * through curses' own buffer (flushed by the next doupdate);
+		 * flush the first here, between two frames. */
+		fflush(stdout);
 	}
 }

@@ -70,6 +70,20 @@ struct dashboard {
 	const struct ui_view_ops *results_back;   /* where Esc on the results goes */
 	int saves;                        /* saves in the thread pool */
 	bool freeing;
+	size_t nactive;                   /* rows that run (their time and cost tick) */
+	uv_timer_t tick;                  /* repaints each second while something ticks */
+	bool tick_open;
+	/* Run ends are told once per loop pass: many at once (a first
+	 * refresh of old runs) make one message and one bell. */
+	uv_timer_t ended_timer;
+	bool ended_open;
+	size_t nended;
+	char ended_sim[64];
+	char ended_body[512];
+	enum gcr_run_state ended_state;
+	int64_t shown_refresh_ms;         /* the refresh state the status line shows */
+	int64_t shown_next_ms;
+	char shown_trouble[64];
 };
 
 /* ---- formats ------------------------------------------------------------------------ */
@@ -460,6 +474,7 @@ static void copy_rows(struct dashboard *d)
 		d->cap = cap;
 	}
 	d->nmarked = 0;
+	d->nactive = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct gcr_run *r = gcr_runs_at(d->runs, i);
 		d->rows[i].marked = false;
@@ -468,6 +483,8 @@ static void copy_rows(struct dashboard *d)
 			continue;
 		}
 		dash_row_from_run(&d->rows[i], r, now);
+		if (is_running(d->rows[i].state))
+			d->nactive++;
 		if (nm && bsearch(d->rows[i].sim_id, marked, nm, sizeof *marked, compare_ids)) {
 			d->rows[i].marked = true;
 			d->nmarked++;
@@ -527,20 +544,51 @@ static void on_runs_changed(void *data)
 		ui_app_request_redraw(d->app);
 }
 
+static void tell_ended(uv_timer_t *t)
+{
+	struct dashboard *d = t->data;
+	char body[600];
+
+	const struct gcr_run *run;
+	char cost[32];
+
+	if (!d->nended || d->freeing || !d->runs)
+		return;
+	/* Looked up now, not in the listener: the model's struct gcr_run of
+	 * that moment can still hold the state before the end (it is rebuilt
+	 * after the change notification, which comes after the listener). */
+	run = gcr_runs_find(d->runs, d->ended_sim);
+	if (run) {
+		wiz_format_usd(run->cost_so_far_usd, cost, sizeof cost);
+		snprintf(d->ended_body, sizeof d->ended_body, _("%s: %s (cost %s)"),
+			 run->name[0] ? run->name : run->sim_id, gcr_run_state_label(run->status.state), cost);
+		d->ended_state = run->status.state;
+	}
+	if (d->nended == 1)
+		snprintf(body, sizeof body, "%s", d->ended_body);
+	else
+		snprintf(body, sizeof body, P_("%zu run ended, the last %s", "%zu runs ended, the last %s",
+					       d->nended), d->nended, d->ended_body);
+	dashboard_message(d, d->nended == 1 && d->ended_state == GCR_RUN_SUCCEEDED ? UI_ROLE_MESSAGE
+			  : UI_ROLE_WARNING, _("Run ended -- %s"), body);
+	d->nended = 0;
+	if (d->app)
+		ui_notify_send(_("gcrunner: run ended"), body);
+}
+
 static void on_run_ended(const struct gcr_run *run, void *data)
 {
 	struct dashboard *d = data;
-	char cost[32], body[512];
-	const char *name = run->name[0] ? run->name : run->sim_id;
 
-	wiz_format_usd(run->cost_so_far_usd, cost, sizeof cost);
-	snprintf(body, sizeof body, _("%s: %s (cost %s)"), name,
-		 gcr_run_state_label(run->status.state), cost);
-	dashboard_message(d, run->status.state == GCR_RUN_SUCCEEDED ? UI_ROLE_MESSAGE : UI_ROLE_WARNING,
-			  _("Run ended -- %s"), body);
+	if (!run)
+		return;
+	snprintf(d->ended_sim, sizeof d->ended_sim, "%s", run->sim_id);
+	snprintf(d->ended_body, sizeof d->ended_body, "%s", run->name[0] ? run->name : run->sim_id);
+	d->ended_state = GCR_RUN_UNKNOWN;
+	d->nended++;
 	gcr_log_debug("run %s ended: %s", run->sim_id, gcr_run_state_id(run->status.state));
-	if (d->app)
-		ui_notify_send(_("gcrunner: run ended"), body);
+	if (d->ended_open && !uv_is_active((uv_handle_t *)&d->ended_timer))
+		uv_timer_start(&d->ended_timer, tell_ended, 0, 0);
 }
 
 /* ---- life cycle ------------------------------------------------------------------------------ */
@@ -562,12 +610,57 @@ struct dashboard *dashboard_new(struct ui_session *session, struct gcr_runs *run
 	return d;
 }
 
+static bool showing_mine(struct dashboard *d)
+{
+	void *v = d->app ? ui_app_view_data(d->app) : NULL;
+	return v && (v == d || v == d->page || v == d->results);
+}
+
+/* Elapsed time, cost and the backoff countdown move on between refreshes. */
+static void on_tick(uv_timer_t *t)
+{
+	struct dashboard *d = t->data;
+	struct gcr_runs_health h;
+
+	if (!d->runs || !showing_mine(d))
+		return;
+	if (ui_app_view_data(d->app) == d && d->nactive) {
+		ui_app_request_redraw(d->app);
+		return;
+	}
+	/* A refresh that changed no run sends no change notification, but the
+	 * status line has news (its time, trouble, the backoff countdown). */
+	memset(&h, 0, sizeof h);
+	gcr_runs_health(d->runs, &h);
+	if (h.trouble[0] || h.last_refresh_ms != d->shown_refresh_ms ||
+	    h.next_refresh_ms != d->shown_next_ms || strncmp(h.trouble, d->shown_trouble, sizeof d->shown_trouble - 1) != 0)
+		ui_app_request_redraw(d->app);
+}
+
 void dashboard_attach(struct dashboard *d, struct ui_app *app,
 		      const struct ui_view_ops *wizard_ops, void *wizard_data)
 {
 	d->app = app;
 	d->wiz_ops = wizard_ops;
 	d->wiz_data = wizard_data;
+	if (!d->tick_open) {
+		uv_timer_init(ui_app_loop(app), &d->tick);
+		d->tick.data = d;
+		d->tick_open = true;
+		uv_timer_start(&d->tick, on_tick, 1000, 1000);
+		uv_timer_init(ui_app_loop(app), &d->ended_timer);
+		d->ended_timer.data = d;
+		d->ended_open = true;
+	}
+}
+
+static void on_tick_closed(uv_handle_t *h)
+{
+	struct dashboard *d = h->data;
+	if (h == (uv_handle_t *)&d->tick)
+		d->tick_open = false;
+	else
+		d->ended_open = false;
 }
 
 void dashboard_stop(struct dashboard *d)
@@ -583,6 +676,10 @@ void dashboard_stop(struct dashboard *d)
 	run_page_free(d->page);
 	d->page = NULL;
 	d->runs = NULL;
+	if (d->tick_open)
+		uv_close((uv_handle_t *)&d->tick, on_tick_closed);
+	if (d->ended_open)
+		uv_close((uv_handle_t *)&d->ended_timer, on_tick_closed);
 }
 
 void dashboard_free(struct dashboard *d)
@@ -591,7 +688,7 @@ void dashboard_free(struct dashboard *d)
 		return;
 	dashboard_stop(d);
 	results_free(d->results);
-	while (d->saves > 0)
+	while (d->saves > 0 || d->tick_open || d->ended_open)
 		uv_run(dashboard_loop(d), UV_RUN_ONCE);
 	free(d->ask_sims);
 	free(d->rows);
@@ -965,6 +1062,9 @@ void dashboard_draw_bottom(struct dashboard *d, int rows, int cols, const char *
 	}
 	memset(&h, 0, sizeof h);
 	gcr_runs_health(d->runs, &h);
+	d->shown_refresh_ms = h.last_refresh_ms;
+	d->shown_next_ms = h.next_refresh_ms;
+	ui_text_copy(d->shown_trouble, sizeof d->shown_trouble, h.trouble);
 	if (h.last_refresh_ms > 0) {
 		time_t t = (time_t)(h.last_refresh_ms / 1000);
 		struct tm tm;
@@ -973,6 +1073,11 @@ void dashboard_draw_bottom(struct dashboard *d, int rows, int cols, const char *
 	}
 	if (h.offline)
 		snprintf(line, sizeof line, "%s", _("Offline: the journal only (no AWS credentials)"));
+	else if (h.last_refresh_ms > 0 && h.trouble[0] && h.next_refresh_ms > 0)
+		/* Backing off: when the next try is, then what went wrong. */
+		snprintf(line, sizeof line, _("Refreshed %s; next try in %lld s"), when,
+			 (long long)((h.next_refresh_ms - now_ms() + 999) / 1000 > 0
+				     ? (h.next_refresh_ms - now_ms() + 999) / 1000 : 0));
 	else if (h.last_refresh_ms > 0 && h.next_refresh_ms > 0)
 		snprintf(line, sizeof line, _("Refreshed %s, every %d s"), when, h.interval_s);
 	else if (h.last_refresh_ms > 0)
@@ -984,6 +1089,7 @@ void dashboard_draw_bottom(struct dashboard *d, int rows, int cols, const char *
 		char t[300];
 		snprintf(t, sizeof t, " | %s", h.trouble);
 		used += ui_draw_text_cut(rows - 1, used, cols - used, UI_ROLE_WARNING, t);
+		hints = NULL;   /* the trouble matters more than the key hints */
 	}
 	if (hints && cols - used > ui_text_width(hints) + 2)
 		ui_draw_text_right(rows - 1, cols, cols - used - 1, UI_ROLE_STATUS, hints);

@@ -97,16 +97,17 @@ static void on_log_lines(json_t *lines, bool at_end, void *data)
 		const char *m = json_string_value(json_object_get(ev, "m"));
 		int64_t t = (int64_t)json_integer_value(json_object_get(ev, "t"));
 		if (!m)
-			continue;
-		/* One event may hold several lines. */
-		while (*m) {
+			m = "";
+		/* One event may hold several lines; an empty one is an empty
+		 * line (as gcrunner logs prints it). */
+		do {
 			size_t len = strcspn(m, "\n");
 			size_t shown = len && m[len - 1] == '\r' ? len - 1 : len;
 			add_line(p, t, m, shown);
 			m += len;
 			if (*m == '\n')
 				m++;
-		}
+		} while (*m);
 	}
 	p->caught_up = at_end;
 	if (dashboard_app(p->d))

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""dash-journal.py OUT N [JOB_IDS_FILE]: a journal of N Batch simulations, as
+"""dash-journal.py OUT N [JOB_IDS_FILE [FINISHED FAILED]]: a journal of N Batch simulations, as
 the submit engine writes it (intent, submitted; and for some an "ended" as
 the runs model journals a run's end), for the dashboard's tests.
 
 Without JOB_IDS_FILE the runs get made-up job ids and every fifth run is
 succeeded, failed or cancelled in turn (two of five stay queued: with no
 AWS they keep their last known state).  With it, run i gets the i-th job id
-and no end: the test bed's jobs decide their states."""
+and the test bed's jobs decide their states; the first FINISHED of them
+(the test bed's bulk jobs that are created finished, the first FAILED of
+those failed) have their end journaled already, as after an earlier
+session of gcrunner."""
 import json
 import sys
 
@@ -14,6 +17,8 @@ import sys
 def main():
     out, n = sys.argv[1], int(sys.argv[2])
     ids = open(sys.argv[3]).read().split() if len(sys.argv) > 3 else []
+    finished = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    failed = int(sys.argv[5]) if len(sys.argv) > 5 else 0
     ends = ['succeeded', 'failed', 'cancelled', None, None]
     seq = 0
     with open(out, 'w') as f:
@@ -37,7 +42,8 @@ def main():
                   record_pending=False)
             job = ids[i] if i < len(ids) else '%08x-0000-4000-8000-%012x' % (i, i)
             event('submitted', job_id=job)
-            end = None if ids else ends[i % len(ends)]
+            end = ends[i % len(ends)] if not ids else \
+                ('failed' if i < failed else 'succeeded') if i < finished else None
             if end:
                 event('ended', end_state=end, started_ms=1795000000000 + i * 1000,
                       stopped_ms=1795003600000 + i * 1000,
