@@ -22,7 +22,7 @@ tests_unit_check_slurm_live_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_slurm_live_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/scripts/slurm-live.sh
 EXTRA_DIST += tests/scripts/slurm-live.sh \
-	tests/testbed/slurm/start.sh tests/testbed/slurm/stop.sh
+	tests/testbed/slurm/start.sh tests/testbed/slurm/stop.sh tests/testbed/slurm/slurm-lib.sh
 
 ## The cluster settings (slurm: in config.yaml) and `gcrunner cluster`.
 libgcrengine_a_SOURCES += \

@@ -18,24 +18,15 @@
 export ASAN_OPTIONS=detect_leaks=0
 testbed_need_node
 
-slurmbed="$top_srcdir/tests/testbed/slurm"
-bed=$(mktemp -d /tmp/gcr-slurm.XXXXXX)
-trap '"$slurmbed/stop.sh" --clean "$bed" >/dev/null 2>&1; rm -rf "$TEST_TMP"' EXIT
-"$slurmbed/start.sh" "$bed" >"$TEST_TMP/slurm.env" 2>"$TEST_TMP/start.err"
-rc=$?
-if [ $rc -eq 77 ]; then
-	echo "SKIP: $(cat "$TEST_TMP/start.err")"
-	exit 77
-fi
-[ $rc -eq 0 ] || { fail "the Slurm test bed did not start: $(cat "$TEST_TMP/start.err")"; finish; }
-. "$TEST_TMP/slurm.env"
+. "$top_srcdir/tests/testbed/slurm/slurm-lib.sh"
+slurm_bed_start
 
 # The AWS test server inherits SLURM_CONF and the runuser stand-in on PATH.
 mkdir -p "$TEST_TMP/bin"
 cp "$top_srcdir/tests/scripts/runuser-standin" "$TEST_TMP/bin/runuser"
 chmod +x "$TEST_TMP/bin/runuser"
 PATH="$TEST_TMP/bin:$PATH" testbed_start
-trap 'testbed_stop; "$slurmbed/stop.sh" --clean "$bed" >/dev/null 2>&1; rm -rf "$TEST_TMP"' EXIT
+trap 'testbed_stop; slurm_bed_stop; rm -rf "$TEST_TMP"' EXIT
 BED="$top_srcdir/tests/scripts/submit-bed.py"
 /usr/bin/python3 "$BED" prepare --bucket gcr-slurm-test >"$TEST_TMP/prepare.log" 2>&1 ||
 	{ fail "cannot create the tables: $(tail -3 "$TEST_TMP/prepare.log")"; finish; }

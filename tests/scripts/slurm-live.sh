@@ -6,24 +6,12 @@
 # Skips (77) without root or password-less sudo, or without the packages.
 . "$top_srcdir/tests/scripts/lib.sh"
 
-testbed="$top_srcdir/tests/testbed/slurm"
+. "$top_srcdir/tests/testbed/slurm/slurm-lib.sh"
+testbed="$SLURM_TESTBED"
 live="$top_builddir/tests/unit/check_slurm_live"
-# A short path: ssh's ControlPath and munge's socket live below it.
-bed=$(mktemp -d /tmp/gcr-slurm.XXXXXX)
-trap '"$testbed/stop.sh" --clean "$bed" >/dev/null 2>&1; rm -rf "$TEST_TMP"' EXIT
-
-"$testbed/start.sh" "$bed" >"$TEST_TMP/env" 2>"$TEST_TMP/start.err"
-rc=$?
-if [ $rc -eq 77 ]; then
-	echo "SKIP: $(cat "$TEST_TMP/start.err")"
-	exit 77
-fi
-if [ $rc -ne 0 ]; then
-	fail "the Slurm test bed did not start: $(cat "$TEST_TMP/start.err")"
-	finish
-fi
+slurm_bed_start
+bed=$SLURM_BED
 pass "test bed started"
-. "$TEST_TMP/env"
 
 # The ssh client really logs in through the test bed's own config.
 expect_status 0 "ssh -F <test bed config> reaches the test sshd" \

@@ -11,21 +11,8 @@
 # Skips (77) without root or password-less sudo, or without the packages.
 . "$top_srcdir/tests/scripts/lib.sh"
 
-testbed="$top_srcdir/tests/testbed/slurm"
-bed=$(mktemp -d /tmp/gcr-slurm.XXXXXX)
-trap '"$testbed/stop.sh" --clean "$bed" >/dev/null 2>&1; rm -rf "$TEST_TMP"' EXIT
-
-"$testbed/start.sh" "$bed" >"$TEST_TMP/env" 2>"$TEST_TMP/start.err"
-rc=$?
-if [ $rc -eq 77 ]; then
-	echo "SKIP: $(cat "$TEST_TMP/start.err")"
-	exit 77
-fi
-if [ $rc -ne 0 ]; then
-	fail "the Slurm test bed did not start: $(cat "$TEST_TMP/start.err")"
-	finish
-fi
-. "$TEST_TMP/env"
+. "$top_srcdir/tests/testbed/slurm/slurm-lib.sh"
+slurm_bed_start
 export XDG_RUNTIME_DIR="$TEST_TMP"
 journal="$XDG_STATE_HOME/gcrunner/journal.jsonl"
 runs="$GCR_TESTBED_JOBS/runs"
