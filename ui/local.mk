@@ -70,7 +70,8 @@ TUI_TESTS = \
 	tests/tui/terminal.sh \
 	tests/tui/prices.sh \
 	tests/tui/prices-testbed.sh \
-	tests/tui/submit-tui.sh
+	tests/tui/submit-tui.sh \
+	tests/tui/submit-slurm-tui.sh
 TUI_TESTS += tests/tui/dashboard.sh tests/tui/dashboard-testbed.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh tests/tui/check_estimates.py tests/tui/dash-journal.py \

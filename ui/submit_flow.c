@@ -155,6 +155,16 @@ static void on_progress(const char *what, uint64_t done, uint64_t total, void *d
 	show_progress(f);
 }
 
+/* Progress of another backend: through the ticket, which outlives the
+ * state when the program ends first. */
+static void on_backend_progress(const char *what, uint64_t done, uint64_t total, void *data)
+{
+	struct ticket *t = data;
+
+	if (t->flow && !t->flow->closing)
+		on_progress(what, done, total, t->flow);
+}
+
 /* The spec and request the review's plan stands for: the chosen (or now
  * cheapest) instance type and the estimate the user saw. */
 static bool make_request(struct wizard *w, struct gcr_submit_request *req)
@@ -374,12 +384,12 @@ unsigned wiz_submit(struct wizard *w)
 		f->what[0] = '\0';
 		f->step = 0;
 		f->done = f->total = 0;
-		f->req.progress = on_progress;
-		f->req.progress_data = f;
 		f->ticket = calloc(1, sizeof *f->ticket);
 		if (!f->ticket)
 			abort();
 		f->ticket->flow = f;
+		f->req.progress = on_backend_progress;
+		f->req.progress_data = f->ticket;
 		show_progress(f);
 		ops->submit(env, &f->req, on_backend_done, f->ticket);
 	}

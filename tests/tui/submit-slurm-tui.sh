@@ -1,0 +1,66 @@
+#!/bin/sh
+# submit-slurm-tui.sh: the wizard's Submit for a Slurm target goes through
+# the Slurm backend (gcr_backend_for), against the real single-node Slurm
+# of tests/testbed/slurm on the local transport: one job named after the
+# simulation, in the journal with its target, and Submit pressed again
+# sends nothing more.  A tiny job script replaces the bundle's batch script
+# (the test hook GCRUNNER_TEST_SLURM_SCRIPT: the bed has no GEOS-Chem).
+# Skips (77) where the Slurm bed cannot run (no root or sudo, no packages).
+. "$top_srcdir/tests/scripts/lib.sh"
+. "$top_srcdir/tests/testbed/slurm/slurm-lib.sh"
+slurm_bed_start
+. "$top_srcdir/tests/tui/lib.sh"
+trap 'tui_stop_all; slurm_bed_stop; rm -rf "$TEST_TMP"' EXIT
+export XDG_RUNTIME_DIR="$TEST_TMP" GCR_TUI_PRICES_COMMAND=true
+journal="$XDG_STATE_HOME/gcrunner/journal.jsonl"
+
+cat >"$TEST_TMP/job.sh" <<'EOF'
+#!/bin/sh
+echo "tiny job $SLURM_JOB_ID"
+EOF
+export GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/job.sh"
+"$GCRUNNER" cluster set --transport local >/dev/null 2>&1 \
+	&& pass "cluster set --transport local" || fail "cluster set --transport local"
+
+jobs_named() { squeue -h -a -t all -n "$1" -o %i | wc -l; }
+screen_sim() { tui_capture | grep -o 'gcr-[0-9]\{8\}T[0-9]\{6\}Z-[0-9a-f]\{8\}' | head -1; }
+# enter_until TEXT: Enter until TEXT is on the screen.
+enter_until() {
+	i=0
+	while ! tui_capture | grep -qF "$1" && [ $i -lt 60 ]; do
+		tui_keys Enter
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tui_wait "$1"
+}
+
+tui_start 120 30
+tui_wait "Start planning"
+enter_until "Step 9 of 11"
+# Targets: AWS Batch, AWS ParallelCluster, a Slurm cluster (moving picks).
+tui_keys Down Down
+tui_check "(•) a Slurm cluster" "the Slurm target is chosen"
+enter_until "Step 11 of 11"
+tui_wait "geoschem_config.yml"
+tui_keys S
+# Done: the dashboard follows the run; n goes back to the review.
+tui_check "it is followed here" "submitted through the Slurm backend"
+sim=$(screen_sim)
+expect_match "$sim" "^gcr-" "the simulation id is shown ($sim)"
+tui_keys n
+tui_wait "Step 11 of 11"
+job=$(tui_capture | tr -s ' \n' '  ' | sed -n 's/.*is a Slurm cluster job \([0-9][0-9]*\)\..*/\1/p')
+expect_match "$job" "^[0-9]+$" "the review names the Slurm job ($job)"
+[ "$(jobs_named "$sim")" -eq 1 ] && pass "squeue: one job named $sim" \
+	|| fail "squeue: $(jobs_named "$sim") jobs named $sim"
+expect_match "$(squeue -h -t all -j "$job" -o %j 2>&1)" "^$sim\$" "the job is named after the simulation"
+expect_match "$(grep "\"$sim\"" "$journal" | grep -c '"target": *"slurm"')" "^[1-9]" \
+	"the journal has the target"
+tui_keys S
+tui_check "This plan was submitted as $sim" "S again: the plan is not sent twice"
+[ "$(jobs_named "$sim")" -eq 1 ] && pass "still one job" || fail "$(jobs_named "$sim") jobs"
+tui_keys q
+sleep 0.3
+tui_capture | grep -qF "Quit anyway" && tui_keys y
+finish
