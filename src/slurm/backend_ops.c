@@ -504,6 +504,25 @@ static void pcluster_cancel(struct gcr_backend_env *env, const char *sim, const 
 
 /* ---- logs ---------------------------------------------------------------------------------- */
 
+/* A line of the output file as a JSON string: bytes that are not UTF-8
+ * (a program's binary noise) become '?', so no line is lost. */
+static json_t *text_line(const char *bytes, size_t len)
+{
+	json_t *j = json_stringn(bytes, len);
+	char *copy;
+
+	if (j)
+		return j;
+	copy = malloc(len + 1);
+	if (!copy)
+		abort();
+	for (size_t i = 0; i < len; i++)
+		copy[i] = (unsigned char)bytes[i] < 0x80 && bytes[i] ? bytes[i] : '?';
+	j = json_stringn(copy, len);
+	free(copy);
+	return j ? j : json_string("");
+}
+
 static void on_output(const char *bytes, size_t len, long long offset, bool restarted,
 		      const struct gcr_error *err, void *data)
 {
@@ -538,8 +557,8 @@ static void on_output(const char *bytes, size_t len, long long offset, bool rest
 		if (bytes[i] == '\n' || i + 1 == keep) {
 			size_t end = bytes[i] == '\n' ? i : i + 1;
 			json_array_append_new(page.lines,
-					      json_pack("{s:I, s:s%}", "t", (json_int_t)0, "m",
-							bytes + start, end - start));
+					      json_pack("{s:I, s:o}", "t", (json_int_t)0, "m",
+							text_line(bytes + start, end - start)));
 			start = i + 1;
 		}
 	}

@@ -21,6 +21,7 @@
 #include "catalog.h"
 #include "journal.h"
 #include "settings.h"
+#include "slurm/pcluster_life.h"
 #include "slurm/slurm.h"
 #include "slurm/slurm_backend.h"
 
@@ -98,6 +99,47 @@ START_TEST(t_needs_reconcile)
 	json_decref(c);
 	json_decref(d);
 	json_decref(e);
+}
+END_TEST
+
+START_TEST(t_pcluster_info)
+{
+	/* DescribeCluster's answer as the ParallelCluster 3 API reference shows it. */
+	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s},"
+			      " s:[{s:s, s:s}]}",
+			      "clusterName", "gchp-c180", "region", "us-east-2", "version", "3.12.0",
+			      "clusterStatus", "CREATE_FAILED", "cloudFormationStackStatus",
+			      "ROLLBACK_COMPLETE", "computeFleetStatus", "UNKNOWN", "creationTime",
+			      "2026-01-02T03:04:05.000Z", "headNode", "instanceId", "i-0abc",
+			      "instanceType", "c5.2xlarge", "launchTime", "2026-01-02T03:05:00.000Z",
+			      "privateIpAddress", "10.0.0.5", "state", "running", "failures",
+			      "failureCode", "HeadNodeBootstrapFailure", "failureReason", "timed out");
+	json_t *c = json_pack("{s:{s:s, s:s, s:s, s:s}}", "cluster", "clusterName", "x-1234",
+			      "region", "us-east-1", "clusterStatus", "DELETE_IN_PROGRESS",
+			      "cloudformationStackStatus", "DELETE_IN_PROGRESS");
+	struct gcr_pcluster_info i;
+	struct gcr_error err;
+
+	gcr_pcluster_info_from_json(d, &i);
+	ck_assert_str_eq(i.name, "gchp-c180");
+	ck_assert_str_eq(i.status, "CREATE_FAILED");
+	ck_assert_str_eq(i.stack_status, "ROLLBACK_COMPLETE");
+	ck_assert_str_eq(i.head_instance_id, "i-0abc");
+	ck_assert_str_eq(i.head_instance_type, "c5.2xlarge");
+	ck_assert_str_eq(i.failure, "timed out");
+	ck_assert_int_eq(i.created, 1767323045);
+	/* Create and delete answer {"cluster": summary}, spelled cloudformation... */
+	gcr_pcluster_info_from_json(c, &i);
+	ck_assert_str_eq(i.name, "x-1234");
+	ck_assert_str_eq(i.stack_status, "DELETE_IN_PROGRESS");
+	ck_assert(gcr_pcluster_status_in_progress(i.status));
+	ck_assert(!gcr_pcluster_status_in_progress("CREATE_COMPLETE"));
+	ck_assert_int_eq(gcr_pcluster_check_name("gchp-c180", &err), GCR_OK);
+	ck_assert_int_eq(gcr_pcluster_check_name("9gchp", &err), GCR_ERR_INVALID);
+	ck_assert_int_eq(gcr_pcluster_check_name("gc_hp", &err), GCR_ERR_INVALID);
+	ck_assert_int_eq(gcr_pcluster_check_name("abcd", &err), GCR_ERR_INVALID);
+	json_decref(d);
+	json_decref(c);
 }
 END_TEST
 
@@ -343,7 +385,7 @@ START_TEST(t_submit_refresh_logs_results)
 
 	if (!have_bed())
 		return;
-	submit("#!/bin/sh\necho \"tiny job $SLURM_JOB_ID\"\nmkdir -p OutputDir\n"
+	submit("#!/bin/sh\necho \"tiny job $SLURM_JOB_ID\"\nprintf 'bad \\377 byte\\n'\nmkdir -p OutputDir\n"
 	       "printf 12345 > OutputDir/GEOSChem.SpeciesConc.20190701_0000z.nc4\n"
 	       "echo done\n", &a);
 	/* The journal knows the job, its target and its output file. */
@@ -372,6 +414,7 @@ START_TEST(t_submit_refresh_logs_results)
 	logs(&s.status, "", &l);
 	ck_assert_msg(lines_have(l.lines, "tiny job"), "the log has the job's first line");
 	ck_assert_msg(lines_have(l.lines, "done"), "and its last");
+	ck_assert_msg(lines_have(l.lines, "bad ? byte"), "a line that is not UTF-8 is kept");
 	ck_assert_int_gt(atoll(l.next), 0);
 	snprintf(token, sizeof token, "%s", l.next);
 	json_decref(l.lines);
@@ -471,6 +514,7 @@ static Suite *suite(void)
 	tcase_add_test(unit, t_explain);
 	tcase_add_test(unit, t_needs_reconcile);
 	tcase_add_test(unit, t_backends_linked);
+	tcase_add_test(unit, t_pcluster_info);
 	suite_add_tcase(s, unit);
 	tcase_add_checked_fixture(live, bed_setup, bed_teardown);
 	tcase_set_timeout(live, 90);
