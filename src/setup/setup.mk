@@ -19,4 +19,5 @@ TESTS += tests/unit/check_setup tests/scripts/setup-testbed.sh tests/scripts/set
 	tests/scripts/setup-offline.sh tests/scripts/setup-tui.sh tests/scripts/setup-tui-signin.sh
 EXTRA_DIST += tests/scripts/setup-testbed.sh tests/scripts/setup-standin.py tests/scripts/setup-guide.sh \
 	tests/scripts/setup-offline.sh tests/scripts/setup-tui.sh \
-	tests/scripts/setup-tui-signin.sh tests/tui/expected/setup-quotas-80x24.txt
+	tests/scripts/setup-tui-signin.sh tests/tui/expected/setup-quotas-80x24.txt \
+	tests/scripts/setup-lib.sh

@@ -7,6 +7,7 @@
 # profile.
 . "$top_srcdir/tests/scripts/lib.sh"
 . "$top_srcdir/tests/testbed/testbed-lib.sh"
+. "$top_srcdir/tests/scripts/setup-lib.sh"
 export ASAN_OPTIONS=detect_leaks=0
 TMUX_BIN=${TMUX_BIN:-$(command -v tmux)}
 if [ -z "$TMUX_BIN" ]; then echo "SKIP: no tmux"; exit 77; fi
@@ -58,13 +59,7 @@ wait_for "Using credentials from|EXIT=" \
 	&& pass "setup went on with the new profile" || fail "stuck: $(screen | tail -5)"
 expect_match "$(screen)" "Using credentials from profile lab" "the stored key is used"
 expect_no_match "$(screen)" "$SECRET" "the secret is never shown"
-creds=$(cat "$HOME/.aws/credentials")
-expect_match "$creds" "# keep this comment" "comment kept"
-expect_match "$creds" "colleague-secret" "other profile kept"
-expect_match "$creds" "\[lab\]" "new profile added"
-[ "$(stat -c %a "$HOME/.aws/credentials")" = 600 ] && pass "credentials file mode 0600" \
-	|| fail "credentials file mode $(stat -c %a "$HOME/.aws/credentials")"
-expect_match "$(cat "$HOME/.aws/config")" "\[profile lab\]" "region stored in the config file"
+expect_access_key_stored lab
 
 # --- IAM Identity Center (SSO) by device code -------------------------------------------
 rm -rf "$HOME/.aws"
@@ -83,12 +78,7 @@ wait_for "Signed in: profile research uses role ReadOnly in account 111122223333
 	&& pass "signed in after the code was confirmed" || fail "not signed in: $(screen | grep -v "^$" | tail -6)"
 wait_for "Using credentials from|EXIT=" && expect_match "$(screen)" "Using credentials from SSO" \
 	"setup uses the SSO profile through the credential chain"
-cache=$(ls "$HOME/.aws/sso/cache/"*.json 2>/dev/null | head -1)
-[ -n "$cache" ] && [ "$(stat -c %a "$cache")" = 600 ] && pass "token cached (0600) where the AWS CLI looks" \
-	|| fail "no cached token"
-config=$(cat "$HOME/.aws/config")
-expect_match "$config" "sso_session = gcrunner" "profile names the SSO session"
-expect_match "$config" "sso_role_name = ReadOnly" "profile names the chosen role"
+expect_sso_signed_in ReadOnly
 
 # --- no region: the advice, then the default (where the input data is) ---------------
 start -u AWS_REGION -u AWS_DEFAULT_REGION AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET"

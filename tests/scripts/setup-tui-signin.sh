@@ -9,6 +9,7 @@
 . "$top_srcdir/tests/scripts/lib.sh"
 . "$top_srcdir/tests/tui/lib.sh"
 . "$top_srcdir/tests/testbed/testbed-lib.sh"
+. "$top_srcdir/tests/scripts/setup-lib.sh"
 
 testbed_need_node
 testbed_start
@@ -84,13 +85,7 @@ s=$(tui_screen)
 expect_match "$s" "Credentials: profile lab in ~/.aws/credentials \(AKIA…0001\)" \
 	"the stored profile is the one in use (key id shortened)"
 expect_no_match "$s" "$SECRET" "the secret is never shown"
-creds=$(cat "$HOME/.aws/credentials")
-expect_match "$creds" "# keep this comment" "credentials: comment kept"
-expect_match "$creds" "colleague-secret" "credentials: other profile kept"
-expect_match "$creds" "^\[lab\]" "credentials: new profile added"
-[ "$(stat -c %a "$HOME/.aws/credentials")" = 600 ] && pass "credentials file mode 0600" \
-	|| fail "credentials file mode $(stat -c %a "$HOME/.aws/credentials")"
-expect_match "$(cat "$HOME/.aws/config")" "\[profile lab\]" "the region stored in the config file"
+expect_access_key_stored lab
 
 # The region, with the advice; Enter keeps us-east-1.
 tui_check "Choose the region to run in" "region step"
@@ -196,13 +191,8 @@ tui_keys Down Enter
 tui_check "Signed in as arn:aws:sts::111122223333:assumed-role/ReadOnly/sso-user" \
 	"whoami after the SSO sign-in: the chosen role"
 expect_match "$(tui_screen)" "Credentials: SSO" "the credential chain uses the SSO profile"
-cache=$(ls "$HOME/.aws/sso/cache/"*.json 2>/dev/null | head -1)
-[ -n "$cache" ] && [ "$(stat -c %a "$cache")" = 600 ] && pass "token cached (0600) where the AWS CLI looks" \
-	|| fail "no cached token"
-config=$(cat "$HOME/.aws/config")
-expect_match "$config" "\[profile research\]" "the profile written"
-expect_match "$config" "sso_session = gcrunner" "the profile names the SSO session"
-expect_match "$config" "sso_role_name = ReadOnly" "the profile names the chosen role"
+expect_match "$(cat "$HOME/.aws/config")" "\[profile research\]" "the profile written"
+expect_sso_signed_in ReadOnly
 tui_keys Escape
 tui_check "gcrunner: new GEOS-Chem run" "Esc skips to the wizard"
 tui_keys q
