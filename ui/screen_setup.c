@@ -1175,8 +1175,9 @@ static void screen_help(void *data, const char **title, const char **text)
 		  "IAM Identity Center in the browser, or an access key), lets you choose the "
 		  "region, compares your vCPU quotas with what a typical run needs, then shows "
 		  "what gcrunner needs in your account and creates it after you confirm.  Every "
-		  "step checks first, so running it again creates nothing new.  Esc skips to "
-		  "the wizard.");
+		  "step checks first, so running it again creates nothing new.  Keys: Enter goes "
+		  "on, i requests a quota increase, r checks again after a failure or missing "
+		  "permissions, Esc goes back in the sign-in and otherwise skips to the wizard.");
 }
 
 static bool screen_unsaved(void *data)
