@@ -139,8 +139,24 @@ tui_keys Escape
 tui_check "Run tui life" "Esc from the results goes back to the run's page"
 tui_keys Escape
 tui_check "tui life" "and Esc again to the list"
+
+# Resubmit: the same spec, a new simulation through the submission engine.
+tui_keys R
+tui_check "Submit a new simulation with the same spec as tui life" "R asks before submitting again"
+tui_keys n
+tui_check "Nothing was submitted." "n submits nothing"
+tui_keys R
+tui_wait "Submit a new simulation"
+tui_keys y
+tui_check "again as gcr-" "y submits a new simulation"
+again=$(tui_capture -J | grep -o 'again as gcr-[0-9]\{8\}T[0-9]\{6\}Z-[0-9a-f]\{8\}' | cut -c10-)
+[ -n "$again" ] && [ "$again" != "$life" ] && pass "a new simulation id" || fail "resubmitted as '$again'"
+[ -n "$(jstate "$again" job_id)" ] && pass "the new simulation has its own job" || fail "no job for $again"
+refresh_until "gcrunner: 2 runs" && pass "the new run is listed" || fail "new run not listed"
 tui_keys q
 tui_check "gcrunner-exit=0" "q quits"
+$AWS --endpoint-url "$TESTBED_AWS_URL" batch terminate-job --job-id "$(jstate "$again" job_id)" \
+	--reason "test over" >/dev/null
 [ "$(count_events "$life" ended)" = 1 ] && pass "the end journaled once" || fail "ended journaled $(count_events "$life" ended) times"
 
 # --- cancel at queued and at running ------------------------------------------------------
