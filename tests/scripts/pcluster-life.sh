@@ -24,7 +24,8 @@ tbctl POST parallelcluster '{"create_seconds": 1, "delete_seconds": 0.5}' >/dev/
 
 cfg="$XDG_CONFIG_HOME/gcrunner/config.yaml"
 mkdir -p "$(dirname "$cfg")"
-printf 'pcluster:\n  api_url: %s\n  poll_seconds: 0.2\n' "$TESTBED_AWS_URL" >"$cfg"
+# The invoke URL of a deployed API ends in its stage.
+printf 'pcluster:\n  api_url: %s/prod\n  poll_seconds: 0.2\n' "$TESTBED_AWS_URL" >"$cfg"
 
 expect_status 0 "export a GCHP bundle with its cluster configuration" "$GCRUNNER" export \
 	--model gchp --sim fullchem --grid C24 --instance c5n.18xlarge --nodes 2 \
@@ -33,7 +34,7 @@ conf="$TEST_TMP/bundle/cluster-config.yaml"
 
 # --- through the API ----------------------------------------------------------------------
 expect_status 0 "create" "$GCRUNNER" cluster create gchp-c24 --config "$conf"
-expect_match "$err" "through the ParallelCluster API at $TESTBED_AWS_URL" "it says how it reaches ParallelCluster"
+expect_match "$err" "through the ParallelCluster API at $TESTBED_AWS_URL/prod" "it says how it reaches ParallelCluster"
 expect_match "$err" "creating cluster gchp-c24" "it creates"
 expect_match "$err" "gchp-c24: CREATE_IN_PROGRESS" "progress: in progress"
 expect_match "$err" "gchp-c24: CREATE_COMPLETE" "progress: complete"
@@ -54,6 +55,8 @@ reqs = json.load(sys.stdin)["requests"]
 print(bool(reqs) and all(r["access_key"] == "AKIAGCRTESTBED000001" and r["status"] in (200, 202, 404)
                         for r in reqs))')
 expect_match "$signed" "^True$" "every call was signed (the server checked SigV4 as execute-api)"
+expect_match "$(tbctl GET 'requests?service=parallelcluster&operation=CreateCluster')" \
+	'"path": "/prod/v3/clusters"' "under the invoke URL's stage"
 
 expect_status 0 "create again" "$GCRUNNER" cluster create gchp-c24 --config "$conf"
 expect_match "$err" "exists \(CREATE_COMPLETE\): reusing it, nothing is created" "an existing cluster is reused"

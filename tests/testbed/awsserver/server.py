@@ -17,6 +17,7 @@ SIGINT.
 import argparse
 import json
 import os
+import re
 import signal
 import socket
 import sys
@@ -64,6 +65,9 @@ class Router:
         elif svc.protocol == 'rest-json':
             for op in svc.ops.values():
                 rx, labels, fixed = codec.compile_uri(op.http.get('requestUri', '/'))
+                if getattr(svc, 'API_GATEWAY_STAGE', False):
+                    # Behind API Gateway the invoke URL's stage comes first: /prod/v3/...
+                    rx = re.compile('^(?:/[A-Za-z0-9_-]+)?' + rx.pattern[1:])
                 self.rest.append((svc, op, op.http.get('method', 'POST'), rx, labels, fixed))
             # Literal paths before templates: /v3/clusters before /v3/clusters/{name}.
             self.rest.sort(key=lambda r: r[3].pattern.count('(') - len(r[5]) * 0.1)

@@ -11,6 +11,9 @@ the same shapes, status enums, name pattern and HTTP codes (202 for create
 and delete, 404 NotFoundException, 409 ConflictException, 400
 BadRequestException).
 
+Requests may carry the API Gateway stage of the invoke URL first
+(/prod/v3/clusters), as the deployed API's do.
+
 Clusters live on the simulated clock: CREATE_IN_PROGRESS for
 create_seconds, then CREATE_COMPLETE with a head node (instance type from
 the configuration's HeadNode.InstanceType); DELETE_IN_PROGRESS for
@@ -39,6 +42,7 @@ VERSION = '3.12.0'
 class ParallelCluster(Service):
     MODEL = 'parallelcluster'
     MODEL_DIRS = (os.path.join(HERE, '..', 'models'),)
+    API_GATEWAY_STAGE = True        # /prod/v3/clusters as well as /v3/clusters
     VALIDATION = (400, 'BadRequestException')
     TYPE_ERROR = (400, 'BadRequestException')
     UNKNOWN_MEMBER = (400, 'BadRequestException')
