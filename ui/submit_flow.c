@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "journal.h"
 #include "log.h"
+#include "slurm/slurm_backend.h"
 #include "submit/submit.h"
 #include "ui/draw.h"
 #include "ui/live_prices.h"
@@ -63,10 +64,12 @@ struct wiz_submit {
 	int nlines;
 
 	/* The settling at start. */
-	json_t *pending;                    /* simulation ids, in journal order */
+	json_t *pending;                    /* [{sim, target}], in journal order */
 	size_t next;
-	struct gcr_submit *settling;
-	int found, finished, records, skipped, failed;
+	struct gcr_submit *settling;        /* a Batch entry being settled */
+	struct ticket *settle_ticket;       /* a cluster entry (backend.h) */
+	int found, finished, records, cluster, skipped, failed;
+	size_t waiting;                     /* Batch entries left for lack of credentials */
 	char first_error[GCR_ERROR_MESSAGE_MAX + 80];
 	char last_sim[64], last_job[128];
 };
@@ -490,10 +493,19 @@ int wiz_submit_draw(struct wizard *w, int y, int x, int h, int width)
 
 static void settle_next(struct wiz_submit *f);
 
+static void wait_note(struct wizard *w, size_t n)
+{
+	wizard_message(w, UI_ROLE_HINT,
+		       P_("%zu unfinished submission waits for AWS credentials "
+			  "(then: gcrunner submit --reconcile).",
+			  "%zu unfinished submissions wait for AWS credentials "
+			  "(then: gcrunner submit --reconcile).", n), n);
+}
+
 static void settle_report(struct wiz_submit *f)
 {
 	struct wizard *w = f->w;
-	int settled = f->found + f->finished + f->records;
+	int settled = f->found + f->finished + f->records + f->cluster;
 
 	if (f->failed > 0)
 		wizard_message(w, UI_ROLE_WARNING,
@@ -510,13 +522,20 @@ static void settle_report(struct wiz_submit *f)
 		wizard_message(w, UI_ROLE_MESSAGE,
 			       _("Finished an interrupted submission: %s is job %s."), f->last_sim,
 			       f->last_job);
+	else if (settled == 1 && f->cluster == 1)
+		wizard_message(w, UI_ROLE_MESSAGE,
+			       _("Settled an interrupted submission: %s is job %s."), f->last_sim,
+			       f->last_job);
 	else if (settled > 0)
 		wizard_message(w, UI_ROLE_MESSAGE,
 			       _("Settled %d unfinished submissions: %d found by name, %d finished, "
-				 "%d records written."), settled, f->found, f->finished, f->records);
+				 "%d records written, %d on clusters."), settled, f->found, f->finished,
+			       f->records, f->cluster);
 	else if (f->skipped > 0)
 		wizard_message(w, UI_ROLE_HINT, "%s",
 			       _("Unfinished submissions are being settled by another gcrunner."));
+	else if (f->waiting > 0)
+		wait_note(w, f->waiting);
 	redraw(f);
 }
 
@@ -547,12 +566,63 @@ static void on_settled_one(const struct gcr_submit_outcome *out, void *data)
 	settle_next(f);
 }
 
-/* One entry after the other (gcr_submit_reconcile_all does the same, but
- * cannot be stopped when the program ends; these can). */
+/* A cluster entry's answer (Slurm, ParallelCluster). */
+static void on_cluster_settled(enum gcr_status st, const struct gcr_error *err,
+			       const char *sim_id, const char *job_id, void *data)
+{
+	struct ticket *t = data;
+	struct wiz_submit *f = t->flow;
+
+	free(t);
+	if (!f)
+		return;   /* the program ended meanwhile */
+	f->settle_ticket = NULL;
+	if (st == GCR_OK) {
+		f->cluster++;
+		snprintf(f->last_sim, sizeof f->last_sim, "%s", sim_id ? sim_id : "");
+		snprintf(f->last_job, sizeof f->last_job, "%s", job_id ? job_id : "?");
+	} else if (f->failed++ == 0) {
+		snprintf(f->first_error, sizeof f->first_error, "%s: %s", sim_id ? sim_id : "",
+			 err ? err->message : _("the submission failed"));
+	}
+	gcr_log_debug("settled %s: status %d, job %s", sim_id ? sim_id : "", (int)st,
+		      job_id ? job_id : "");
+	settle_next(f);
+}
+
+/* Settles a cluster entry through its backend; false when there is none. */
+static bool settle_cluster(struct wiz_submit *f, const char *sim, const char *target)
+{
+	enum gcr_target t;
+	const struct gcr_backend_ops *ops;
+	struct gcr_backend_env *env;
+	struct gcr_error err;
+
+	if (!target || !gcr_target_from_id(target, &t) || !(ops = gcr_backend_for(t)) ||
+	    !ops->reconcile)
+		return false;
+	/* A Slurm cluster over ssh needs no AWS; ParallelCluster's SSM does. */
+	env = ui_aws_credentials_likely() ? ui_session_env(f->w->session, true, &err) : NULL;
+	if (!env)
+		env = ui_session_env(f->w->session, false, &err);
+	if (!env)
+		return false;
+	f->settle_ticket = calloc(1, sizeof *f->settle_ticket);
+	if (!f->settle_ticket)
+		abort();
+	f->settle_ticket->flow = f;
+	ops->reconcile(env, sim, on_cluster_settled, f->settle_ticket);
+	return true;
+}
+
+/* One entry after the other (gcr_submit_reconcile_all does the same for
+ * Batch, but cannot be stopped when the program ends; these can). */
 static void settle_next(struct wiz_submit *f)
 {
 	struct gcr_error err;
 	struct gcr_backend_env *env;
+	json_t *entry;
+	const char *sim, *target;
 
 	if (!f->pending)
 		return;
@@ -560,6 +630,14 @@ static void settle_next(struct wiz_submit *f)
 		json_decref(f->pending);
 		f->pending = NULL;
 		settle_report(f);
+		return;
+	}
+	entry = json_array_get(f->pending, f->next++);
+	sim = json_string_value(json_object_get(entry, "sim"));
+	target = json_string_value(json_object_get(entry, "target"));
+	if (target && strcmp(target, "batch") != 0) {
+		if (!settle_cluster(f, sim, target))
+			settle_next(f);   /* that backend is not built in */
 		return;
 	}
 	env = ui_session_env(f->w->session, true, &err);
@@ -571,9 +649,7 @@ static void settle_next(struct wiz_submit *f)
 		redraw(f);
 		return;
 	}
-	f->settling = gcr_submit_reconcile(env, json_string_value(json_array_get(f->pending,
-										   f->next++)),
-					   NULL, on_settled_one, f);
+	f->settling = gcr_submit_reconcile(env, sim, NULL, on_settled_one, f);
 }
 
 void wiz_submit_settle_at_start(struct wizard *w)
@@ -581,33 +657,41 @@ void wiz_submit_settle_at_start(struct wizard *w)
 	struct wiz_submit *f;
 	struct gcr_backend_env *env;
 	struct gcr_error err;
-	size_t n;
+	bool credentials = ui_aws_credentials_likely();
+	size_t batch = 0, n;
+	json_t *pending;
 
 	if (!w->session || !w->app)
 		return;
 	env = ui_session_env(w->session, false, &err);
-	n = env ? gcr_submit_pending_count(env->journal) : 0;
-	if (n == 0)
+	if (!env || !env->journal)
 		return;
-	if (!ui_aws_credentials_likely()) {
-		wizard_message(w, UI_ROLE_HINT,
-			       P_("%zu unfinished submission waits for AWS credentials "
-					"(then: gcrunner submit --reconcile).",
-					"%zu unfinished submissions wait for AWS credentials "
-					"(then: gcrunner submit --reconcile).", n), n);
+	/* Batch entries (the count refreshes the journal), then cluster ones. */
+	batch = gcr_submit_pending_count(env->journal);
+	pending = json_array();
+	for (size_t i = 0; i < gcr_journal_count(env->journal); i++) {
+		const char *sim = gcr_journal_sim_at(env->journal, i);
+		json_t *state = gcr_journal_get(env->journal, sim);
+		bool is_batch = gcr_submit_needs_reconcile(state);
+
+		if ((is_batch && credentials) || gcr_cluster_submit_needs_reconcile(state))
+			json_array_append_new(pending, json_pack("{s:s, s:s?}", "sim", sim, "target",
+						json_string_value(json_object_get(state, "target"))));
+	}
+	n = json_array_size(pending);
+	if (n == 0) {
+		json_decref(pending);
+		if (batch > 0)
+			wait_note(w, batch);
 		return;
 	}
 	f = flow_of(w);
-	f->pending = json_array();
-	for (size_t i = 0; i < gcr_journal_count(env->journal); i++) {
-		const char *sim = gcr_journal_sim_at(env->journal, i);
-		if (gcr_submit_needs_reconcile(gcr_journal_get(env->journal, sim)))
-			json_array_append_new(f->pending, json_string(sim));
-	}
+	f->pending = pending;
 	f->next = 0;
+	f->waiting = credentials ? 0 : batch;
 	wizard_message(w, UI_ROLE_HINT,
 		       P_("Settling %zu unfinished submission in the background...",
-				"Settling %zu unfinished submissions in the background...", n), n);
+			  "Settling %zu unfinished submissions in the background...", n), n);
 	gcr_log_debug("settling %zu unfinished submissions", n);
 	settle_next(f);
 }
@@ -620,6 +704,10 @@ void wiz_submit_free(struct wizard *w)
 		return;
 	f->closing = true;   /* the app is gone: no repaints */
 	stop(f);
+	if (f->settle_ticket) {
+		f->settle_ticket->flow = NULL;
+		f->settle_ticket = NULL;
+	}
 	if (f->settling) {
 		struct gcr_submit *h = f->settling;
 		json_decref(f->pending);

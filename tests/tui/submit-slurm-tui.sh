@@ -3,7 +3,9 @@
 # the Slurm backend (gcr_backend_for), against the real single-node Slurm
 # of tests/testbed/slurm on the local transport: one job named after the
 # simulation, in the journal with its target, and Submit pressed again
-# sends nothing more.  A tiny job script replaces the bundle's batch script
+# sends nothing more; a TUI killed mid-submission (before and after sbatch
+# answered) is settled by the next start through the backend's reconcile,
+# with one job every time.  A tiny job script replaces the bundle's batch script
 # (the test hook GCRUNNER_TEST_SLURM_SCRIPT: the bed has no GEOS-Chem).
 # Skips (77) where the Slurm bed cannot run (no root or sudo, no packages).
 . "$top_srcdir/tests/scripts/lib.sh"
@@ -35,6 +37,27 @@ enter_until() {
 	tui_wait "$1"
 }
 
+# to_wizard: the wizard, from the dashboard (the first screen once runs
+# exist) with n.
+to_wizard() {
+	i=0
+	while [ $i -lt 200 ]; do
+		case $(tui_capture) in
+		*"gcrunner: new GEOS-Chem run"*) return 0 ;;
+		*"newest first"*) tui_keys n ;;
+		esac
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+quit_tui() {
+	tui_keys q
+	sleep 0.3
+	tui_capture | grep -qF "Quit anyway" && tui_keys y
+	true
+}
+
 tui_start 120 30
 tui_wait "Start planning"
 enter_until "Step 9 of 11"
@@ -60,7 +83,29 @@ expect_match "$(grep "\"$sim\"" "$journal" | grep -c '"target": *"slurm"')" "^[1
 tui_keys S
 tui_check "This plan was submitted as $sim" "S again: the plan is not sent twice"
 [ "$(jobs_named "$sim")" -eq 1 ] && pass "still one job" || fail "$(jobs_named "$sim") jobs"
-tui_keys q
-sleep 0.3
-tui_capture | grep -qF "Quit anyway" && tui_keys y
+quit_tui
+
+# --- killed mid-submission: the next start settles it through the backend -----------------
+last_sim() { tail -n 1 "$journal" | sed -e 's/.*"sim": *"\([^"]*\)".*/\1/'; }
+for step in submitting answered; do
+	tui_start_shell 120 30 "env GCRUNNER_TEST_KILL_AT=$step '$GCRUNNER' 2>'$TEST_TMP/stderr'; echo \"gcrunner-exit=\$?\"; exec sleep 600"
+	to_wizard
+	tui_wait "Start planning"
+	enter_until "Step 9 of 11"
+	tui_keys Down Down
+	tui_wait "(•) a Slurm cluster"
+	enter_until "Step 11 of 11"
+	tui_wait "geoschem_config.yml"
+	tui_keys S
+	tui_check "gcrunner-exit=137" "killed at '$step'"
+	ksim=$(last_sim)
+	before=$(jobs_named "$ksim")
+	tui_start 120 30
+	to_wizard
+	tui_check "Settled an interrupted submission: $ksim is job" \
+		"next start: settled through the Slurm backend (killed at '$step')"
+	[ "$(jobs_named "$ksim")" -eq 1 ] && pass "one job named $ksim (before settling: $before)" \
+		|| fail "$(jobs_named "$ksim") jobs named $ksim"
+	quit_tui
+done
 finish
