@@ -41,8 +41,10 @@ bool wiz_submit_was_submitted(const struct wizard *w, const char **sim_id);
 int wiz_submit_draw(struct wizard *w, int y, int x, int h, int width);
 
 /* At start: settles unfinished submissions of the journal in the
- * background, when there are any and AWS credentials can be found; the
- * result goes to the message line.  Never waits. */
+ * background, one after the other -- AWS Batch ones when AWS credentials
+ * can be found (else the message line says they wait), Slurm and
+ * ParallelCluster ones through their backend's reconcile; the result goes
+ * to the message line.  Never waits. */
 void wiz_submit_settle_at_start(struct wizard *w);
 
 /* Stops whatever runs (the program ends) and frees the state. */
