@@ -5,7 +5,6 @@
 
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,14 +69,6 @@ struct gcr_cluster_submit {
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-static void kill_point(const char *step)
-{
-	const char *at = getenv(GCR_SUBMIT_TEST_KILL_ENV);
-
-	if (at && strcmp(at, step) == 0)
-		raise(SIGKILL);
-}
-
 static void warn(struct gcr_cluster_submit *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void warn(struct gcr_cluster_submit *s, const char *fmt, ...)
@@ -105,15 +96,6 @@ static enum gcr_status journal(struct gcr_cluster_submit *s, const char *event, 
 
 	json_decref(fields);
 	return st;
-}
-
-static void rfc3339_now(char out[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* ---- lifetime ------------------------------------------------------------------------------ */
@@ -315,7 +297,7 @@ static void plan_record(struct gcr_cluster_submit *s)
 	gcr_slurm_fmt(s->plan.queue, sizeof s->plan.queue, "%s", s->cluster.partition);
 	gcr_slurm_fmt(s->plan.region, sizeof s->plan.region, "%s", region ? region : "");
 	s->plan.spot = s->spec.spot;
-	rfc3339_now(s->plan.created_at);
+	submit_rfc3339_now(s->plan.created_at);
 	gcr_slurm_fmt(s->plan.result_location, sizeof s->plan.result_location, "%s", s->out.bundle_uri);
 	if (!s->env.aws || !user || !*user)
 		return;
@@ -545,7 +527,7 @@ static void step_intent(struct gcr_cluster_submit *s)
 		return;
 	}
 	s->record_pending = s->item != NULL;
-	kill_point("intent");
+	submit_kill_point("intent");
 	step_record(s);
 }
 
@@ -569,7 +551,7 @@ static void on_record(enum gcr_status st, const struct gcr_error *err, json_t *i
 						       "record_error", err ? err->message : ""),
 			&jerr);
 	}
-	kill_point("record");
+	submit_kill_point("record");
 	if (s->uploaded)
 		step_check(s);
 	else
@@ -606,7 +588,7 @@ static void on_copied(const struct gcr_error *err, void *data)
 		return;
 	}
 	s->uploaded = true;
-	kill_point("uploaded");
+	submit_kill_point("uploaded");
 	if (s->resume)
 		step_check(s);
 	else
@@ -647,7 +629,7 @@ static void adopt(struct gcr_cluster_submit *s, const char *job_id, bool found)
 	}
 	gcr_slurm_fmt(s->out.job_id, sizeof s->out.job_id, "%s", job_id);
 	s->out.reconciled = found;
-	kill_point("submitted");
+	submit_kill_point("submitted");
 	step_record_job(s);
 }
 
@@ -734,7 +716,7 @@ static void on_sbatch(const char *job_id, const struct gcr_error *err, void *dat
 	struct gcr_cluster_submit *s = data;
 	struct gcr_error jerr;
 
-	kill_point("answered");
+	submit_kill_point("answered");
 	if (job_id) {
 		s->out.resubmitted = s->resume;
 		adopt(s, job_id, false);
@@ -769,7 +751,7 @@ static void step_submit(struct gcr_cluster_submit *s)
 		fail_with(s, &err);
 		return;
 	}
-	kill_point("submitting");
+	submit_kill_point("submitting");
 	progress(s, _("running sbatch"));
 	s->sends++;
 	sbatch_request(s, &r, output, sizeof output);
@@ -795,7 +777,7 @@ static void on_record_job(enum gcr_status st, const struct gcr_error *err, json_
 						       "record_error", err ? err->message : ""),
 			&jerr);
 	}
-	kill_point("recorded");
+	submit_kill_point("recorded");
 	finish(s, GCR_OK, NULL);
 }
 
@@ -804,11 +786,11 @@ static void step_record_job(struct gcr_cluster_submit *s)
 	char at[32];
 
 	if (!s->item) {
-		kill_point("recorded");
+		submit_kill_point("recorded");
 		finish(s, GCR_OK, NULL);
 		return;
 	}
-	rfc3339_now(at);
+	submit_rfc3339_now(at);
 	submit_record_submitted(s->env.aws, &s->plan, s->item, s->out.job_id, at, on_record_job, s);
 }
 

@@ -82,7 +82,7 @@ struct gcr_submit {
 
 /* ---- small helpers -------------------------------------------------------------------- */
 
-static void test_kill_point(const char *step)
+void submit_kill_point(const char *step)
 {
 	const char *at = getenv(GCR_SUBMIT_TEST_KILL_ENV);
 
@@ -98,7 +98,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void rfc3339_now(char out[32])
+void submit_rfc3339_now(char out[32])
 {
 	time_t t = time(NULL);
 	struct tm tm;
@@ -588,7 +588,7 @@ static void step_intent(struct gcr_submit *s)
 	}
 	s->record_pending = true;
 	s->quota_pending = true;
-	test_kill_point("intent");
+	submit_kill_point("intent");
 	step_record(s);
 }
 
@@ -604,7 +604,7 @@ static void on_record(enum gcr_status st, const struct gcr_error *err, json_t *i
 	if (!journal_record_result(s, st, err, "record",
 				   json_pack("{s:b}", "record_pending", 0)))
 		return;
-	test_kill_point("record");
+	submit_kill_point("record");
 	step_upload(s);
 }
 
@@ -662,7 +662,7 @@ static void on_uploaded(enum gcr_status st, const struct gcr_error *err, const c
 	progress(s, _("uploading the run bundle"), s->upload_done, s->upload_total);
 	s->upload_i++;
 	if (s->upload_i == 1)
-		test_kill_point("upload-1");
+		submit_kill_point("upload-1");
 	upload_next(s);
 }
 
@@ -681,7 +681,7 @@ static void upload_next(struct gcr_submit *s)
 				finish(s, err.code, &err);
 				return;
 			}
-			test_kill_point("uploaded");
+			submit_kill_point("uploaded");
 		}
 		step_jobdef(s);
 		return;
@@ -744,7 +744,7 @@ static void on_jobdef(enum gcr_status st, const struct gcr_error *err, const cha
 		finish(s, jerr.code, &jerr);
 		return;
 	}
-	test_kill_point("jobdef");
+	submit_kill_point("jobdef");
 	step_check(s);
 }
 
@@ -875,7 +875,7 @@ static void on_submit_answer(enum gcr_status st, const struct gcr_error *err,
 
 	if (!arrive(s))
 		return;
-	test_kill_point("answered");
+	submit_kill_point("answered");
 	if (st == GCR_OK && job_id) {
 		adopt_job(s, job_id, job_arn, false);
 		return;
@@ -962,7 +962,7 @@ static void send_submit(struct gcr_submit *s)
 		return;
 	}
 	s->submitting_seen = true;
-	test_kill_point("submitting");
+	submit_kill_point("submitting");
 	s->sends++;
 	input = submit_job_input(&s->plan, s->jobdef_arn);
 	progress(s, _("submitting the job to AWS Batch"), 0, 0);
@@ -1003,7 +1003,7 @@ static void adopt_job(struct gcr_submit *s, const char *job_id, const char *job_
 	snprintf(s->out.job_id, sizeof s->out.job_id, "%s", job_id ? job_id : "");
 	s->out.reconciled = reconciled;
 	s->out.resubmitted = s->resume && !reconciled;
-	rfc3339_now(s->submitted_at);
+	submit_rfc3339_now(s->submitted_at);
 	/* record_pending: the record still has to get the job id. */
 	fields = json_pack("{s:s, s:b, s:s, s:b}", "job_id", s->out.job_id, "reconciled",
 			   reconciled, "submitted_at", s->submitted_at, "record_pending", 1);
@@ -1016,7 +1016,7 @@ static void adopt_job(struct gcr_submit *s, const char *job_id, const char *job_
 		return;
 	}
 	fill_locations(s);
-	test_kill_point("submitted");
+	submit_kill_point("submitted");
 	step_record_job(s);
 }
 
@@ -1032,7 +1032,7 @@ static void on_record_job(enum gcr_status st, const struct gcr_error *err, json_
 				   json_pack("{s:b, s:s}", "record_pending", 0,
 					     "record_status", "SUBMITTED")))
 		return;
-	test_kill_point("recorded");
+	submit_kill_point("recorded");
 	step_quota(s);
 }
 
@@ -1249,7 +1249,7 @@ static enum gcr_status prepare(struct gcr_submit *s, const struct gcr_submit_req
 	free(settings_path);
 	if (st != GCR_OK)
 		return st;
-	rfc3339_now(s->plan.created_at);
+	submit_rfc3339_now(s->plan.created_at);
 	if (!s->dry_run && !s->env.journal)
 		return gcr_error_set(err, GCR_ERR_INTERNAL, _("submitting needs the journal"));
 

@@ -159,6 +159,10 @@ enum gcr_status submit_sim_lock(const char *sim_id, int *fd, char **path, bool *
 				struct gcr_error *err);
 /* Releases it (unlinks the file when the entry is settled); *fd becomes -1. */
 void submit_sim_unlock(int *fd, const char *path, bool settled);
+/* The kill-at-a-step test hook (GCR_SUBMIT_TEST_KILL_ENV). */
+void submit_kill_point(const char *step);
+/* Now as RFC 3339 UTC ("2026-01-02T03:04:05Z"), the records' timestamps. */
+void submit_rfc3339_now(char out[32]);
 
 /* ---- records.c: DynamoDB --------------------------------------------------------- */
 
