@@ -1,5 +1,6 @@
 #!/bin/sh
-# bench_tui.sh: the wizard's speed and size in a real terminal (tmux, 120x40).
+# bench_tui.sh: the wizard's and the dashboard's speed and size in a real
+# terminal (tmux, 120x40).
 #   - start to first complete frame (from the process's first instruction
 #     to the first doupdate() returning);
 #   - key press to finished redraw, median and 99th percentile: from the
@@ -84,8 +85,36 @@ report() {
 		}' "$1"
 }
 
+# run_dash NAME KEY_A KEY_B: the dashboard over 10,000 runs (a journal,
+# no AWS); KEY_A and KEY_B alternate KEYS times (Down/Up moves the
+# cursor; s re-sorts and f re-filters all 10,000 rows on every press).
+run_dash() {
+	name=$1
+	sock="$tmp/$name.sock"
+	"$TMUX_BIN" -S "$sock" -f "$tmp/tmux.conf" new-session -d -s b -x 120 -y 40 \
+		"env LANG=C.UTF-8 AWS_EC2_METADATA_DISABLED=true GCRUNNER_NO_SETUP_OFFER=1 GCR_TUI_BENCH='$tmp/$name.txt' '$GCRUNNER'" || return 1
+	wait_for "gcrunner: 10000 runs" || return 1
+	n=0
+	while [ $n -lt "$KEYS" ]; do
+		if [ $((n % 2)) = 0 ]; then keys "$2"; else keys "$3"; fi
+		n=$((n + 1))
+		sleep 0.01
+	done
+	sleep 0.5
+	keys q
+	i=0
+	while [ ! -s "$tmp/$name.txt" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+	"$TMUX_BIN" -S "$sock" kill-server 2>/dev/null
+}
+
 status=0
 run classic "" && report "$tmp/classic.txt" classic || status=1
 run gchp Down && report "$tmp/gchp.txt" gchp || status=1
 echo "(targets: median under 5 ms at 120x40, first frame under 50 ms, under 16 MiB)"
+mkdir -p "$XDG_STATE_HOME/gcrunner"
+python3 "$top_srcdir/tests/tui/dash-journal.py" "$XDG_STATE_HOME/gcrunner/journal.jsonl" 10000
+unset AWS_REGION AWS_DEFAULT_REGION
+run_dash dash-move Down Up && report "$tmp/dash-move.txt" dash-move || status=1
+run_dash dash-sort s f && report "$tmp/dash-sort.txt" dash-sort || status=1
+echo "(dashboard: 10,000 runs; dash-move moves the cursor, dash-sort re-sorts or re-filters every row per key)"
 exit $status

@@ -209,6 +209,28 @@ START_TEST(rows_from_the_runs_model)
 	ck_assert(strstr(row.summary, "4x5") != NULL);
 	ck_assert(dash_row_matches(&row, DASH_FILTER_WAITING, "JULY"));
 	ck_assert(!dash_row_matches(&row, DASH_FILTER_RUNNING, ""));
+	{
+		/* The JSON path (what the dashboard uses for long lists) gives
+		 * the same row. */
+		struct dash_row from_json;
+		json_t *jr = gcr_runs_json_at(runs, 0);
+
+		memset(&from_json, 0, sizeof from_json);
+		ck_assert_ptr_nonnull(jr);
+		dash_row_from_json(&from_json, jr, 1000);
+		json_decref(jr);
+		ck_assert_str_eq(from_json.sim_id, row.sim_id);
+		ck_assert_str_eq(from_json.name, row.name);
+		ck_assert_str_eq(from_json.job_id, row.job_id);
+		ck_assert_str_eq(from_json.summary, row.summary);
+		ck_assert_str_eq(from_json.instance, row.instance);
+		ck_assert_int_eq(from_json.state, row.state);
+		ck_assert_int_eq(from_json.target, row.target);
+		ck_assert_double_eq_tol(from_json.estimate, row.estimate, 1e-9);
+		/* createdAt has whole seconds. */
+		ck_assert_int_eq(from_json.created_ms / 1000, row.created_ms / 1000);
+		ck_assert(from_json.created_ms > 0);
+	}
 	gcr_runs_free(runs);
 	uv_run(uv_default_loop(), UV_RUN_DEFAULT);
 	gcr_journal_close(j);
