@@ -431,6 +431,58 @@ out:
 	return status;
 }
 
+/* ---- deleting ------------------------------------------------------------------------- */
+
+static bool confirmed(const char *name)
+{
+	char line[128];
+
+	if (!isatty(STDIN_FILENO))
+		return false;
+	fprintf(stderr, _("Delete cluster %s, its head node and its FSx file system (data on it "
+			  "is lost)?  Type the name to confirm: "), name);
+	if (!fgets(line, sizeof line, stdin))
+		return false;
+	line[strcspn(line, "\n")] = '\0';
+	return strcmp(line, name) == 0;
+}
+/* Deletes l->name, follows the deletion unless no_wait, and forgets the
+ * saved head node. */
+static int do_delete(struct life *l, bool no_wait)
+{
+	int status = 0;
+
+	gcr_pcluster_delete(&l->client, l->name, on_info, l);
+	run(l);
+	if (l->st != GCR_OK)
+		return fail(l, &l->err);
+	fprintf(stderr, _("%s: deleting cluster %s\n"), l->ctx->program, l->name);
+	if (!no_wait) {
+		print_progress(l);
+		wait_settled(l);
+		if (l->st == GCR_ERR_NOT_FOUND) {
+			l->st = GCR_OK;
+			printf(_("cluster %s is deleted\n"), l->name);
+		} else if (l->st != GCR_OK) {
+			return fail(l, &l->err);
+		} else {
+			printf(_("cluster %s: %s%s%s\n"), l->name, l->info.status,
+			       *l->info.failure ? ": " : "", l->info.failure);
+			status = strstr(l->info.status, "FAILED") ? 1 : 0;
+		}
+	}
+	/* Forget its head node: submissions must not go to a cluster being deleted. */
+	{
+		const char *saved = gcr_settings_get(l->e->env.settings, "pcluster.name");
+		struct gcr_error err;
+		if (saved && strcmp(saved, l->name) == 0) {
+			gcr_settings_set(l->e->env.settings, "pcluster.head_node_instance_id", "", &err);
+			gcr_settings_save(l->e->env.settings, l->e->settings_path, &err);
+		}
+	}
+	return status;
+}
+
 /* ---- status ---------------------------------------------------------------------------- */
 
 int gcr_cli_cluster_status(const struct cli_context *ctx, int argc, char **argv)
@@ -479,6 +531,20 @@ int gcr_cli_cluster_status(const struct cli_context *ctx, int argc, char **argv)
 	    strcmp(l.info.status, "UPDATE_COMPLETE") == 0)
 		save_cluster(&l, 0);
 	print_status(&l);
+	/* Deletion offered on a terminal when nothing of ours runs there. */
+	if (!l.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) &&
+	    strcmp(l.info.status, "CREATE_COMPLETE") == 0 && active_runs(&l) == 0) {
+		char line[128];
+		printf(_("Delete it now?  Type its name to delete it, or press Enter to keep it: "));
+		fflush(stdout);
+		if (fgets(line, sizeof line, stdin)) {
+			line[strcspn(line, "\n")] = '\0';
+			if (strcmp(line, l.name) == 0)
+				status = do_delete(&l, false);
+			else
+				printf(_("kept\n"));
+		}
+	}
 out:
 	if (l.e)
 		close_env(&l);
@@ -487,19 +553,6 @@ out:
 
 /* ---- delete ---------------------------------------------------------------------------- */
 
-static bool confirmed(const char *name)
-{
-	char line[128];
-
-	if (!isatty(STDIN_FILENO))
-		return false;
-	fprintf(stderr, _("Delete cluster %s, its head node and its FSx file system (data on it "
-			  "is lost)?  Type the name to confirm: "), name);
-	if (!fgets(line, sizeof line, stdin))
-		return false;
-	line[strcspn(line, "\n")] = '\0';
-	return strcmp(line, name) == 0;
-}
 
 int gcr_cli_cluster_delete(const struct cli_context *ctx, int argc, char **argv)
 {
@@ -541,37 +594,7 @@ int gcr_cli_cluster_delete(const struct cli_context *ctx, int argc, char **argv)
 	if (l.st == GCR_OK && active_runs(&l) > 0)
 		fprintf(stderr, _("%s: warning: %zu gcrunner runs on %s have not ended; they stop "
 				  "with it\n"), ctx->program, active_runs(&l), l.name);
-	gcr_pcluster_delete(&l.client, l.name, on_info, &l);
-	run(&l);
-	if (l.st != GCR_OK) {
-		status = fail(&l, &l.err);
-		goto out;
-	}
-	fprintf(stderr, _("%s: deleting cluster %s\n"), ctx->program, l.name);
-	if (!no_wait) {
-		print_progress(&l);
-		wait_settled(&l);
-		if (l.st == GCR_ERR_NOT_FOUND) {
-			l.st = GCR_OK;
-			printf(_("cluster %s is deleted\n"), l.name);
-		} else if (l.st != GCR_OK) {
-			status = fail(&l, &l.err);
-			goto out;
-		} else {
-			printf(_("cluster %s: %s%s%s\n"), l.name, l.info.status,
-			       *l.info.failure ? ": " : "", l.info.failure);
-			status = strstr(l.info.status, "FAILED") ? 1 : 0;
-		}
-	}
-	/* Forget its head node: submissions must not go to a cluster being deleted. */
-	{
-		const char *saved = gcr_settings_get(l.e->env.settings, "pcluster.name");
-		struct gcr_error err;
-		if (saved && strcmp(saved, l.name) == 0) {
-			gcr_settings_set(l.e->env.settings, "pcluster.head_node_instance_id", "", &err);
-			gcr_settings_save(l.e->env.settings, l.e->settings_path, &err);
-		}
-	}
+	status = do_delete(&l, no_wait);
 out:
 	if (l.e)
 		close_env(&l);

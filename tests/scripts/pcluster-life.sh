@@ -90,6 +90,16 @@ expect_match "$out" "failure +head node bootstrap timed out" "and the reason"
 expect_status 1 "create on a failed cluster's name" "$GCRUNNER" cluster create broken-c24 --config "$conf"
 expect_match "$err" "exists with status CREATE_FAILED.*cluster delete broken-c24" "it says to delete it first"
 
+# On a terminal, status offers to delete an idle cluster (script(1) gives it a pty).
+if command -v script >/dev/null 2>&1; then
+	printf '\n' | script -qec "'$GCRUNNER' cluster status gchp-c24" /dev/null >"$TEST_TMP/pty" 2>&1
+	expect_match "$(cat "$TEST_TMP/pty")" "Delete it now\?  Type its name" "status offers the deletion on a terminal"
+	expect_match "$(cat "$TEST_TMP/pty")" "kept" "Enter keeps it"
+	[ "$(count DeleteCluster)" -eq 0 ] && pass "nothing deleted by Enter" || fail "Enter deleted it"
+else
+	echo "# SKIP: no script(1) for a terminal"
+fi
+
 # --- delete --------------------------------------------------------------------------------
 expect_status 2 "delete without confirmation (no terminal)" "$GCRUNNER" cluster delete gchp-c24 </dev/null
 [ "$(count DeleteCluster)" -eq 0 ] && pass "nothing deleted without confirmation" || fail "deleted without --yes"
@@ -100,6 +110,13 @@ expect_no_match "$(cat "$cfg")" "head_node_instance_id: i-" "the head node is fo
 expect_status 1 "status after delete" "$GCRUNNER" cluster status gchp-c24
 expect_match "$err" "does not exist" "the cluster is gone"
 expect_status 0 "delete the failed one" "$GCRUNNER" cluster delete broken-c24 --yes
+if command -v script >/dev/null 2>&1; then
+	tbctl POST parallelcluster '{"create_seconds": 0.2}' >/dev/null
+	"$GCRUNNER" cluster create idle-c24 --config "$conf" >/dev/null 2>&1
+	printf 'idle-c24\n' | script -qec "'$GCRUNNER' cluster status idle-c24" /dev/null >"$TEST_TMP/pty" 2>&1
+	expect_match "$(cat "$TEST_TMP/pty")" "cluster idle-c24 is deleted" "typing the name at the offer deletes it"
+	expect_status 1 "it is gone" "$GCRUNNER" cluster status idle-c24
+fi
 
 # --- through the pcluster command (a STAND-IN, see the header) ---------------------------------
 printf 'pcluster:\n  program: %s\n  region: us-east-1\n  poll_seconds: 0.2\n' \
