@@ -5,8 +5,10 @@
 # the Simulations record, the bundle in S3 and the results location the
 # review shows; the budget question answered no (nothing sent) and yes (the
 # same simulation sent, the overrun recorded); Submit pressed again while
-# it runs and after it finished (one job); and a TUI killed mid-submission
-# whose next start settles the journal without a second job.
+# it runs and after it finished (one job); a TUI killed mid-submission
+# whose next start settles the journal without a second job (and, started
+# without credentials, leaves it waiting and says so); and Esc/q during a
+# submission asking before stopping it cleanly.
 . "$top_srcdir/tests/scripts/submit-lib.sh"
 key_id=$AWS_ACCESS_KEY_ID secret=$AWS_SECRET_ACCESS_KEY
 . "$top_srcdir/tests/tui/lib.sh"
@@ -181,6 +183,16 @@ for step in answered submitting; do
 	ksim=$(last_sim)
 	expect_match "$ksim" "^gcr-" "the journal holds the interrupted $ksim"
 	before=$(jobs_of "$ksim")
+	if [ "$step" = submitting ]; then
+		# Without credentials nothing is tried; the message line says so.
+		start -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY
+		to_wizard
+		tui_check "1 unfinished submission waits for AWS credentials" \
+			"no credentials: the unfinished submission waits, and says so"
+		[ "$(jstate "$ksim" job_id)" = null ] && pass "no credentials: nothing was settled" \
+			|| fail "no credentials, but the journal has job $(jstate "$ksim" job_id)"
+		quit_tui
+	fi
 	start
 	to_wizard
 	if [ "$step" = answered ]; then
