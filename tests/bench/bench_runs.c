@@ -86,17 +86,18 @@ int main(int argc, char **argv)
 		cpu = cpu_ms() - c0;
 		wall = wall_ms() - w0;
 		gcr_runs_health(runs, &h);
-		for (size_t k = 0; k < gcr_runs_count(runs); k++) {
+		for (size_t k = 0; i + 1 == refreshes && k < gcr_runs_count(runs); k++) {
 			json_t *j = gcr_runs_json_at(runs, k);
 			const char *s = json_string_value(json_object_get(j, "status"));
 			if (s && strcmp(s, "succeeded") && strcmp(s, "failed") && strcmp(s, "cancelled"))
 				active++;
 			json_decref(j);
 		}
-		printf("  refresh %d%s: %zu calls, %.1f ms CPU, %.1f ms wall; %zu of %zu runs "
-		       "unfinished%s%s\n", i + 1, i == 0 ? " (with the Simulations table)" : "",
-		       h.last_refresh_calls, cpu, wall, active,
-		       gcr_runs_count(runs), *h.trouble ? "; trouble: " : "", h.trouble);
+		printf("  refresh %d%s: %zu calls, %.1f ms CPU, %.1f ms wall", i + 1,
+		       i == 0 ? " (with the Simulations table)" : "", h.last_refresh_calls, cpu, wall);
+		if (i + 1 == refreshes)
+			printf("; %zu of %zu runs unfinished", active, gcr_runs_count(runs));
+		printf("%s%s\n", *h.trouble ? "; trouble: " : "", h.trouble);
 	}
 	gcr_runs_free(runs);
 	gcr_submit_env_close(e);
