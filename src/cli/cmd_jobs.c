@@ -22,7 +22,7 @@ static int jobs_exec(const struct cli_context *ctx, int argc, char **argv);
 
 const struct cli_command cli_cmd_jobs = {
 	.name = "jobs",
-	.usage = N_("[--json] [--watch [--interval SECONDS]] [--all]"),
+	.usage = N_("[--json] [--watch [--interval SECONDS]] [--no-table]"),
 	.summary = N_("list your runs with their live state, progress and cost"),
 	.options = N_("Options:\n"
 		      "      --json               print a JSON array, one object per run\n"
