@@ -407,6 +407,93 @@ START_TEST(run_end_journaled_once)
 }
 END_TEST
 
+START_TEST(spec_for_resubmit)
+{
+	struct gcr_spec sp, got;
+	struct gcr_error err;
+	struct gcr_runs *runs;
+	char *spath = gcr_strdup_printf("%s/spec.yaml", dir), *text;
+	FILE *f;
+	long len;
+	json_t *fields;
+
+	/* A journal entry with the spec file's text, as the submit engine
+	 * writes it. */
+	gcr_spec_init(&sp);
+	sp.model = GCR_MODEL_CLASSIC;
+	snprintf(sp.simulation, sizeof sp.simulation, "aerosol");
+	snprintf(sp.met, sizeof sp.met, "merra2");
+	snprintf(sp.grid, sizeof sp.grid, "2x2.5");
+	sp.start_date = 20190101;
+	sp.end_date = 20190201;
+	sp.target = GCR_TARGET_BATCH;
+	snprintf(sp.instance_type, sizeof sp.instance_type, "c5.9xlarge");
+	ck_assert_int_eq(gcr_spec_save(&sp, spath, &err), GCR_OK);
+	f = fopen(spath, "r");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)len + 1);
+	ck_assert_int_eq(fread(text, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	fields = json_pack("{s:s, s:s}", "target", "batch", "spec_yaml", text);
+	ck_assert_int_eq(gcr_journal_append(journal, "gcr-20260105T000000Z-eeee0005", "intent", fields,
+					    &err), GCR_OK);
+	json_decref(fields);
+	free(text);
+	free(spath);
+
+	runs = model();
+	ck_assert(gcr_runs_spec(runs, "gcr-20260105", &got));
+	ck_assert_int_eq(got.model, GCR_MODEL_CLASSIC);
+	ck_assert_str_eq(got.simulation, "aerosol");
+	ck_assert_str_eq(got.grid, "2x2.5");
+	ck_assert_int_eq(got.start_date, 20190101);
+	ck_assert_int_eq(got.end_date, 20190201);
+	ck_assert_str_eq(got.instance_type, "c5.9xlarge");
+	/* Without the text: the journal's summary of the choices. */
+	ck_assert(gcr_runs_spec(runs, "gcr-20260102T000000Z-bbbb0002", &got));
+	ck_assert_str_eq(got.simulation, "fullchem");
+	ck_assert_int_eq(got.end_date, 20190708);
+	ck_assert(!gcr_runs_spec(runs, "nosuch", &got));
+	gcr_runs_free(runs);
+}
+END_TEST
+
+static void on_refreshed(enum gcr_status st, const struct gcr_error *err, void *data)
+{
+	ck_assert_int_eq(st, GCR_OK);
+	ck_assert_ptr_null(err);
+	*(int *)data += 1;
+}
+
+static void on_ended(const struct gcr_run *run, void *data)
+{
+	(void)run;
+	*(int *)data += 100;
+}
+
+START_TEST(offline_refresh_sends_nothing)
+{
+	struct gcr_runs *runs = model();
+	struct gcr_runs_health h;
+	int calls = 0;
+
+	gcr_runs_set_listeners(runs, NULL, on_ended, &calls);
+	gcr_runs_refresh_once(runs, on_refreshed, &calls);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ck_assert_int_eq(calls, 1);     /* done once; no run newly ended */
+	gcr_runs_health(runs, &h);
+	ck_assert(h.offline);
+	ck_assert_uint_eq(h.last_refresh_calls, 0);
+	ck_assert_int_gt(h.last_refresh_ms, 0);
+	ck_assert_str_eq(h.trouble, "");
+	ck_assert_uint_eq(h.in_flight, 0);
+	gcr_runs_free(runs);
+}
+END_TEST
+
 static Suite *runs_suite(void)
 {
 	Suite *s = suite_create("runs");
@@ -426,6 +513,8 @@ static Suite *runs_suite(void)
 	tcase_add_test(m, find_by_id_job_and_prefix);
 	tcase_add_test(m, run_as_json);
 	tcase_add_test(m, run_end_journaled_once);
+	tcase_add_test(m, spec_for_resubmit);
+	tcase_add_test(m, offline_refresh_sends_nothing);
 	suite_add_tcase(s, m);
 	return s;
 }
