@@ -33,6 +33,7 @@
 
 #define CHUNK_IDS 100
 #define PROGRESS_PAGES_PER_CYCLE 5
+#define PROGRESS_RUNS_PER_CYCLE 20
 
 struct runs_chunk {
 	const struct gcr_backend_ops *ops;
@@ -861,25 +862,35 @@ static bool wants_progress(const struct run_entry *e)
 	return ops && ops->logs;
 }
 
+/* CloudWatch Logs allows about 25 GetLogEvents a second per account: a
+ * cycle reads the logs of at most PROGRESS_RUNS_PER_CYCLE running runs,
+ * taking up the next ones where the last cycle stopped. */
 static void pump_progress(struct gcr_runs *runs)
 {
 	size_t limit = (size_t)runs->opt.max_in_flight;
 
-	while (runs->progress_next < runs->n && runs->in_flight < limit) {
-		struct run_entry *e = runs->v[runs->progress_next++];
+	while (runs->progress_seen < runs->n && runs->progress_started < PROGRESS_RUNS_PER_CYCLE &&
+	       runs->in_flight < limit) {
+		struct run_entry *e;
 		struct progress_call *c;
 
+		if (runs->progress_next >= runs->n)
+			runs->progress_next = 0;
+		e = runs->v[runs->progress_next++];
+		runs->progress_seen++;
 		if (!wants_progress(e))
 			continue;
 		c = xcalloc(1, sizeof *c);
 		c->runs = runs;
 		c->e = e;
 		e->progress_busy = true;
+		runs->progress_started++;
 		progress_page(c);
 		if (runs->dead)
 			return;
 	}
-	if (runs->progress_next >= runs->n && runs->in_flight == 0 && runs->phase == PHASE_PROGRESS)
+	if ((runs->progress_seen >= runs->n || runs->progress_started >= PROGRESS_RUNS_PER_CYCLE) &&
+	    runs->in_flight == 0 && runs->phase == PHASE_PROGRESS)
 		cycle_next(runs);
 }
 
@@ -987,7 +998,8 @@ static void cycle_next(struct gcr_runs *runs)
 		if (runs->in_flight > 0)
 			return;
 		runs->phase = PHASE_PROGRESS;
-		runs->progress_next = runs->opt.no_progress || !runs->env.aws ? runs->n : 0;
+		runs->progress_seen = runs->opt.no_progress || !runs->env.aws ? runs->n : 0;
+		runs->progress_started = 0;
 		pump_progress(runs);
 		return;
 	case PHASE_PROGRESS:

@@ -72,7 +72,8 @@ struct gcr_runs {
 	struct runs_chunk *chunks;
 	size_t nchunks, next_chunk, chunks_done;
 	size_t end_next;                /* runs whose end records are pushed */
-	size_t progress_next;
+	size_t progress_next;           /* round robin over cycles */
+	size_t progress_seen, progress_started;   /* this cycle */
 	size_t in_flight;
 	size_t cycle_calls;
 	bool changed_now;               /* something changed this cycle */
