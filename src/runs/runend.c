@@ -39,9 +39,10 @@ static void journal_event(struct gcr_runs *runs, struct run_entry *e, const char
 	json_decref(fields);
 }
 
-static json_t *str_or_null(const char *s)
+static void set_if(json_t *o, const char *key, const char *value)
 {
-	return s && *s ? json_string(s) : json_null();
+	if (value && *value)
+		json_object_set_new(o, key, json_string(value));
 }
 
 /* Another gcrunner (a second terminal, a `logs --follow`) may see the same
@@ -80,26 +81,31 @@ void runs_end_seen(struct gcr_runs *runs, struct run_entry *e)
 	e->end_record_pending = true;
 	e->benchmark_pending = e->state == GCR_RUN_SUCCEEDED;
 	e->notify_end = true;
-	f = json_pack("{s:s, s:o, s:o, s:I, s:I, s:i, s:f, s:f, s:f, s:o, s:o, s:o, s:b, s:b,"
-		      " s:s, s:o, s:o}",
+	/* Only what a later start cannot learn otherwise: the journal keeps
+	 * every run's merged state in memory. */
+	f = json_pack("{s:s, s:I, s:I, s:i, s:f, s:f, s:b, s:b}",
 		      "end_state", gcr_run_state_id(e->state),
-		      "native_state", str_or_null(e->native_state),
-		      "end_reason", str_or_null(e->reason),
 		      "started_ms", (json_int_t)e->started_ms, "stopped_ms", (json_int_t)e->stopped_ms,
 		      "exit_code", e->exit_code, "actual_cost", e->actual_cost,
-		      "price_per_node_hour", e->price, "progress", e->progress,
-		      "log_group", str_or_null(e->log_group), "log_stream", str_or_null(e->log_stream),
-		      "results_uri", str_or_null(e->results_uri),
-		      "end_record_pending", 1, "benchmark_pending", e->benchmark_pending,
-		      "target", gcr_target_id(e->target),
-		      "user_id", str_or_null(e->user_id), "table_simulations", str_or_null(e->table));
+		      "price_per_node_hour", e->price,
+		      "end_record_pending", 1, "benchmark_pending", e->benchmark_pending);
+	if (e->progress >= 0)
+		json_object_set_new(f, "progress", json_real(e->progress));
+	set_if(f, "native_state", e->native_state);
+	set_if(f, "end_reason", e->reason);
+	set_if(f, "log_group", e->log_group);
+	set_if(f, "log_stream", e->log_stream);
 	if (!e->from_journal) {
 		/* A run known from the table only: what a later start needs to
 		 * show it from the journal. */
-		json_object_set_new(f, "job_id", str_or_null(e->job_id));
-		json_object_set_new(f, "name", str_or_null(e->name));
-		json_object_set_new(f, "configuration_type", str_or_null(e->config_type));
-		json_object_set_new(f, "instance_type", str_or_null(e->instance_type));
+		json_object_set_new(f, "target", json_string(gcr_target_id(e->target)));
+		set_if(f, "results_uri", e->results_uri);
+		set_if(f, "user_id", e->user_id);
+		set_if(f, "table_simulations", e->table);
+		set_if(f, "job_id", e->job_id);
+		set_if(f, "name", e->name);
+		set_if(f, "configuration_type", e->config_type);
+		set_if(f, "instance_type", e->instance_type);
 	}
 	journal_event(runs, e, "ended", f);
 	if (locked)
