@@ -168,7 +168,7 @@ static void on_watch_refreshed(enum gcr_status st, const struct gcr_error *err, 
 		fprintf(stderr, _("%s: warning: %s; next refresh in %d s\n"), w->c.ctx->program,
 			h.trouble, h.interval_s);
 	if (all_ended(&w->c)) {
-		if (!w->json)
+		if (!w->json && gcr_runs_count(w->c.runs) > 0)
 			printf(_("Every run has ended.\n"));
 		w->stop = 1;
 		return;
