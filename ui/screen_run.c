@@ -45,6 +45,7 @@ struct run_page {
 	char search[256];
 	long match;                      /* line of the current match, -1 none */
 	struct dash_prompt prompt;
+	double started_ms;               /* when the follower was (re)started */
 };
 
 /* ---- the log ----------------------------------------------------------------------------- */
@@ -137,7 +138,29 @@ struct run_page *run_page_new(struct dashboard *d, const char *sim_id)
 	p->match = -1;
 	p->follow = gcr_log_follow_start(dashboard_runs(d), sim_id, true, on_log_lines,
 					 on_log_done, p);
+	p->started_ms = ui_now_ms();
 	return p;
+}
+
+/* A follower that stopped before the run ended (opened while the job
+ * waited and had no log yet, or a failed read) starts again from the head
+ * once the job runs, at most every 5 s. */
+static void maybe_restart_follower(struct run_page *p, const struct gcr_run *run)
+{
+	if (!p->log_done || gcr_run_state_is_final(run->status.state) ||
+	    (run->status.state != GCR_RUN_RUNNING && run->status.state != GCR_RUN_STARTING) ||
+	    ui_now_ms() - p->started_ms < 5000)
+		return;
+	gcr_log_follow_stop(p->follow);
+	for (size_t i = 0; i < p->n; i++)
+		free(p->lines[i].text);
+	p->n = p->top = p->dropped = 0;
+	p->match = -1;
+	p->log_done = p->caught_up = false;
+	p->log_error[0] = '\0';
+	p->follow = gcr_log_follow_start(dashboard_runs(p->d), p->sim_id, true, on_log_lines,
+					 on_log_done, p);
+	p->started_ms = ui_now_ms();
 }
 
 void run_page_free(struct run_page *p)
@@ -254,6 +277,7 @@ static void run_page_draw(void *data, struct ui_app *app, int rows, int cols)
 		dashboard_draw_bottom(p->d, rows, cols, _("Esc back"));
 		return;
 	}
+	maybe_restart_follower(p, run);
 	snprintf(buf, sizeof buf, "%s | %s %s%s | %s | %s %s", run->summary,
 		 wiz_target_label(run->target), run->instance_type, run->spot ? _(" (spot)") : "",
 		 run->sim_id, _("job"), run->status.job_id[0] ? run->status.job_id : "-");

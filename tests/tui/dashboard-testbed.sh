@@ -61,16 +61,19 @@ start_dash 100 30
 tui_check "tui life" "the submitted run is on the dashboard"
 tui_check "queued" "it waits in the queue"
 tui_check "Refreshed" "the status line has the time of the last refresh"
-tbctl POST batch/job "{\"jobId\": \"$life_job\", \"hold\": false}" >/dev/null
-refresh_until "running" && pass "queued -> running on screen" || fail "never running on screen"
-refresh_until "%" && pass "a progress figure while it runs" || fail "no progress shown"
-tui_screen | grep "tui life" | grep -qE "[0-9]+%" && pass "the progress is on the run's line" || fail "progress not on the line"
-
-# Its page: attempts and the live log.
+# Its page while it waits: no attempt, no log yet; the log appears once it runs.
 tui_keys Enter
 tui_check "Run tui life" "Enter opens the run's page"
-tui_check "---> DATE: 2019/07/0" "the log is followed live"
+tui_check "No attempt yet" "a waiting job has no attempt yet"
+tbctl POST batch/job "{\"jobId\": \"$life_job\", \"hold\": false}" >/dev/null
+refresh_until "running" && pass "queued -> running on the run's page" || fail "never running on screen"
+tui_check "---> DATE: 2019/07/0" "the log is followed live once the job runs"
 tui_check "Attempt  Started" "the attempts table"
+tui_keys Escape
+refresh_until "%" && pass "a progress figure while it runs" || fail "no progress shown"
+tui_screen | grep "tui life" | grep -qE "[0-9]+%" && pass "the progress is on the run's line" || fail "progress not on the line"
+tui_keys Enter
+tui_check "Run tui life" "and its page again"
 refresh_until "succeeded" 90 && pass "running -> succeeded on screen" || fail "never succeeded"
 tui_check "E N D   O F   G E O S -- C H E M" "the log reaches the model's end"
 tui_check "complete" "the follower stops at the end"
