@@ -286,8 +286,11 @@ static void plan_record(struct gcr_cluster_submit *s)
 {
 	const struct gcr_settings *set = s->env.settings;
 	const char *user = gcr_settings_get(set, "aws.user_id");
-	const char *region = s->env.aws ? gcr_aws_client_region(s->env.aws) : NULL;
+	const char *region = s->target == GCR_TARGET_PCLUSTER
+			     ? gcr_settings_get(set, "pcluster.region") : NULL;
 
+	if ((!region || !*region) && s->env.aws)
+		region = gcr_aws_client_region(s->env.aws);
 	if (!user || !*user)
 		user = gcr_settings_get(set, "s3.user_prefix");
 	gcr_slurm_fmt(s->plan.table_simulations, sizeof s->plan.table_simulations, "%s",
@@ -512,6 +515,11 @@ static void step_intent(struct gcr_cluster_submit *s)
 			      "record", s->item ? "dynamodb" : "none");
 
 	json_object_del(json_object_get(f, "plan"), "spec_yaml");
+	/* For the dashboard: where results are, and the region prices come from. */
+	json_object_set_new(f, "results_uri", json_string(s->out.bundle_uri));
+	if (*s->plan.region)
+		json_object_set_new(json_object_get(f, "plan"), "region",
+				    json_string(s->plan.region));
 	if (*s->cluster_name)
 		json_object_set_new(f, "cluster_name", json_string(s->cluster_name));
 	if (s->item) {

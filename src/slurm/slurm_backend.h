@@ -39,8 +39,9 @@
  *   cluster_name  pcluster: the ParallelCluster cluster's name; region
  *   transport     "ssh alice@login", "local", "SSM i-0abc as ec2-user"
  *   run_dir       the run directory on the cluster
+ *   results_uri   "TRANSPORT:run_dir" (what `gcrunner results` lists)
  *   bundle_dir    the local copy of the bundle
- *   spec_yaml, spec, plan {instance_type, nodes, cost_usd, cost_high_usd,
+ *   spec_yaml, plan {instance_type, nodes, region, cost_usd, cost_high_usd,
  *                 wall_hours, wall_hours_high, time_limit_minutes,
  *                 price_usd_hour (nodes x price, for cost so far)}
  *   record        "dynamodb" | "none"; record_pending
