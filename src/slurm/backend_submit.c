@@ -654,7 +654,7 @@ static void on_evidence(const struct gcr_run_result *r, const struct gcr_error *
 	}
 	/* An output file gcrunner-ID.log: that job ran (accounting off, and
 	 * squeue forgot it after MinJobAge). */
-	name = r->out ? strstr(r->out, "gcrunner-") : NULL;
+	name = r->out && strncmp(r->out, "gcrunner-", 9) == 0 ? r->out : NULL;
 	if (name) {
 		name += strlen("gcrunner-");
 		while (n + 1 < sizeof id && name[n] >= '0' && name[n] <= '9') {
@@ -673,8 +673,9 @@ static void on_evidence(const struct gcr_run_result *r, const struct gcr_error *
 static void on_found(struct gcr_slurm_job_list *jobs, const struct gcr_error *err, void *data)
 {
 	struct gcr_cluster_submit *s = data;
+	/* Names only: the run directory's own path may hold "gcrunner-". */
 	const char *argv[] = { "find", s->run_dir, "-maxdepth", "1", "-name", "gcrunner-*.log",
-			       NULL };
+			       "-printf", "%f\n", NULL };
 	struct gcr_run_request req = { .argv = argv, .timeout_ms = 60000 };
 	struct gcr_error e;
 

@@ -15,7 +15,8 @@
 slurm_bed_start
 export XDG_RUNTIME_DIR="$TEST_TMP"
 journal="$XDG_STATE_HOME/gcrunner/journal.jsonl"
-runs="$GCR_TESTBED_JOBS/runs"
+# A run root whose name holds "gcrunner-", like the default gcrunner-runs.
+runs="$GCR_TESTBED_JOBS/gcrunner-runs"
 mkdir -p "$runs" && chmod 1777 "$runs"
 
 # The tiny job: prints a few lines and writes an output file.
