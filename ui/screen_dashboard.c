@@ -1541,10 +1541,8 @@ static unsigned dashboard_event(void *data, struct ui_app *app, const struct ui_
 			dashboard_show_results(d, r->sim_id);
 		break;
 	case UI_ACT_REFRESH:
-		if (d->runs) {
-			gcr_runs_refresh_now(d->runs);
-			dashboard_message(d, UI_ROLE_HINT, "%s", _("Refreshing..."));
-		}
+		if (d->runs)
+			gcr_runs_refresh_now(d->runs);   /* the status line shows when it is done */
 		break;
 	default:
 		return 0;

@@ -235,10 +235,24 @@ static void format_time(int64_t ms, char *buf, size_t len)
 
 static void draw_attempts(const struct gcr_run *run, int y, int h, int cols)
 {
-	char a[32], b[32], e[16], buf[512];
+	char a[32], b[32], e[16], buf[1024];
 	int shown = 0, first;
+	bool current = run && (run->status.state == GCR_RUN_RUNNING || run->status.state == GCR_RUN_STARTING);
 
 	ui_draw_text(y, 0, cols, UI_ROLE_HEADING, _("Attempt  Started         Stopped         Exit  Reason"));
+	if (current) {
+		/* AWS lists an attempt once it is over; the one running now is
+		 * the job's own start. */
+		format_time(run->status.started_ms, a, sizeof a);
+		snprintf(buf, sizeof buf, "%-7d  %-14s  %-14s  %4s  %s", run->status.nattempts + 1, a,
+			 run->status.state == GCR_RUN_RUNNING ? _("running") : _("starting"), "-",
+			 run->status.reason);
+		ui_draw_text_cut(y + 1, 0, cols, UI_ROLE_GOOD, buf);
+		y++;
+		h--;
+	}
+	if (current && run->status.nattempts == 0)
+		return;
 	if (!run || run->status.nattempts == 0) {
 		ui_draw_text(y + 1, 2, cols - 2, UI_ROLE_HINT,
 			     run && gcr_run_state_is_final(run->status.state)
@@ -295,7 +309,10 @@ static void run_page_draw(void *data, struct ui_app *app, int rows, int cols)
 				 run->sim_time_reached[0] ? "  " : "", run->sim_time_reached);
 			x += ui_draw_text(y, x, cols - x, UI_ROLE_NORMAL, buf);
 		}
-		dash_format_duration(run->elapsed_s, el, sizeof el);
+		if (run->status.state == GCR_RUN_QUEUED || run->status.state == GCR_RUN_INTENT)
+			snprintf(el, sizeof el, "-");
+		else
+			dash_format_duration(run->elapsed_s, el, sizeof el);
 		wiz_format_usd(run->cost_so_far_usd, cost, sizeof cost);
 		wiz_format_usd(run->cost_estimate_usd, est, sizeof est);
 		if (run->eta_s >= 0 && !gcr_run_state_is_final(run->status.state)) {
@@ -315,7 +332,8 @@ static void run_page_draw(void *data, struct ui_app *app, int rows, int cols)
 	}
 
 	/* Attempts: up to a quarter of the screen. */
-	att_h = run->status.nattempts + 1;
+	att_h = run->status.nattempts + 1 +
+		(run->status.state == GCR_RUN_RUNNING || run->status.state == GCR_RUN_STARTING);
 	if (att_h < 2)
 		att_h = 2;
 	if (att_h > (rows - y - 4) / 3 + 1)
@@ -359,7 +377,7 @@ static void run_page_draw(void *data, struct ui_app *app, int rows, int cols)
 		ui_draw_text_cut(log_y + i, 0, cols, (long)li == p->match ? UI_ROLE_CURRENT
 				 : is_match ? UI_ROLE_PARETO : UI_ROLE_NORMAL, t + skip);
 	}
-	dashboard_draw_bottom(p->d, rows, cols, _("/ search  w save  F follow  c cancel  r results  Esc back"));
+	dashboard_draw_bottom(p->d, rows, cols, _("/ search  w save  F follow  Esc back"));
 	if (p->prompt.open) {
 		ui_draw_fill(rows - 2, 0, cols, UI_ROLE_NORMAL);
 		dash_prompt_draw(&p->prompt, rows - 2, cols);
