@@ -720,6 +720,16 @@ static void step_check(struct gcr_cluster_submit *s)
 		fail_with(s, &err);
 }
 
+/* sbatch's own errors after which the job may still exist: the controller
+ * took the request but the answer did not come back ("Socket timed out on
+ * send/recv operation"), or it could not be asked ("Unable to contact slurm
+ * controller") -- looking by name settles both. */
+static bool sbatch_outcome_unknown(const char *message)
+{
+	return strstr(message, "timed out") || strstr(message, "Unable to contact") ||
+	       strstr(message, "Zero Bytes were transmitted");
+}
+
 static void on_sbatch(const char *job_id, const struct gcr_error *err, void *data)
 {
 	struct gcr_cluster_submit *s = data;
@@ -731,7 +741,8 @@ static void on_sbatch(const char *job_id, const struct gcr_error *err, void *dat
 		adopt(s, job_id, false);
 		return;
 	}
-	if (err->code == GCR_ERR_NETWORK || err->code == GCR_ERR_CANCELLED) {
+	if (err->code == GCR_ERR_NETWORK || err->code == GCR_ERR_CANCELLED ||
+	    sbatch_outcome_unknown(err->message)) {
 		/* The job may exist: look, never blindly send again. */
 		journal(s, "outcome_unknown", json_pack("{s:s}", "unknown_reason", err->message),
 			&jerr);
