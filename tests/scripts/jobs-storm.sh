@@ -3,7 +3,8 @@
 # DescribeJobs answered 429 TooManyRequestsException: the watch keeps
 # going, says what is wrong, doubles its interval (2 s, 4 s, ... with
 # --interval 1), and once the storm is over it sees the run end and stops
-# by itself.  `gcrunner jobs` during the storm lists the runs in their last
+# by itself; `logs --follow` backs off through throttled GetLogEvents and
+# reads on.  `gcrunner jobs` during the storm lists the runs in their last
 # recorded state and exits 1.
 . "$top_srcdir/tests/scripts/jobs-lib.sh"
 
@@ -43,4 +44,17 @@ n2=$(testbed_count batch DescribeJobs)
 [ "$n2" -gt "$n1" ] && pass "refreshing resumed after the storm" || fail "no DescribeJobs after the storm"
 [ "$(count_events "$sim" ended)" = 1 ] && pass "the end journaled once" || fail "ended not once"
 expect_match "$(ddb_item "$sim")" '"status": \{[^}]*"SUCCEEDED"' "aws dynamodb: the record says SUCCEEDED"
+
+# A follower in a storm of its own: the first GetLogEvents answers are
+# throttled (more than the client's three attempts); it backs off and reads on.
+tbctl POST faults '{"service":"logs","operation":"GetLogEvents","kind":"throttle","count":4}' >/dev/null
+expect_status 0 "logs --follow through throttling" "$GCRUNNER" logs "$sim" --follow
+stream=$(run_field "$sim" logStream)
+group=$(run_field "$sim" logGroup)
+events=$(tbctl GET logs/groups | json_get "$group" "$stream")
+expect_match "$out" "S T A R T I N G   G E O S - C H E M" "the follower read the log from the head"
+[ "$(printf '%s\n' "$out" | wc -l)" = "$events" ] && pass "... every one of its $events events" \
+	|| fail "printed $(printf '%s\n' "$out" | wc -l) lines of $events events"
+throttled=$(tbctl --get count GET "requests?service=logs&operation=GetLogEvents&status=400")
+[ "$throttled" -ge 4 ] && pass "GetLogEvents was throttled $throttled times" || fail "only $throttled throttled"
 finish
