@@ -18,13 +18,15 @@ TYPESCRIPT="$TEST_TMP/typescript"
 
 # start_dash COLS ROWS [VAR=value...]: gcrunner under script(1), which
 # keeps everything written to the terminal (bell, OSC sequences) in
-# $TYPESCRIPT.  Outside tmux's view (TMUX unset), with GCRUNNER_NOTIFY=osc9
-# as a terminal that shows OSC 9 would get it.
+# $TYPESCRIPT.  Outside tmux's view (TMUX unset; KEEP_TMUX=1 keeps it), with
+# GCRUNNER_NOTIFY=osc9 as a terminal that shows OSC 9 would get it.
 start_dash() {
 	cols=$1 rows=$2
 	shift 2
 	rm -f "$TYPESCRIPT"
-	tui_start_shell "$cols" "$rows" "env -u TMUX GCRUNNER_NOTIFY=osc9 $* script -q -f -e -c \"'$GCRUNNER' 2>'$TEST_TMP/stderr'\" '$TYPESCRIPT'; echo \"gcrunner-exit=\$?\"; exec sleep 600"
+	drop_tmux="-u TMUX"
+	[ -n "${KEEP_TMUX:-}" ] && drop_tmux=
+	tui_start_shell "$cols" "$rows" "env $drop_tmux GCRUNNER_NOTIFY=osc9 $* script -q -f -e -c \"'$GCRUNNER' 2>'$TEST_TMP/stderr'\" '$TYPESCRIPT'; echo \"gcrunner-exit=\$?\"; exec sleep 600"
 }
 
 # refresh_until TEXT [TRIES]: F5 (refresh now) until TEXT is on screen.
@@ -236,14 +238,23 @@ grep -q "ERROR: AddressSanitizer\|runtime error" "$TEST_TMP/stderr" && fail "san
 tbctl POST batch/jobs '{"count": 10000, "finished": 9000, "jobQueue": "gcrunner-x86_64", "hold": true, "returnIds": true}' |
 	/usr/bin/python3 -c 'import json, sys; print("\n".join(json.load(sys.stdin)["jobIds"]))' >"$TEST_TMP/ids"
 [ "$(wc -l <"$TEST_TMP/ids")" -eq 10000 ] && pass "10,000 jobs in the test bed" || fail "bulk jobs: $(wc -l <"$TEST_TMP/ids")"
-# The 9,000 finished jobs ended in an earlier session: their ends are in the
-# journal (the test bed makes the first 9,000 finished, 900 of them failed).
-/usr/bin/python3 "$top_srcdir/tests/tui/dash-journal.py" "$JOURNAL" 10000 "$TEST_TMP/ids" 9000 900
-start_dash 80 24
+# 8,997 of the 9,000 finished jobs ended in an earlier session: their ends
+# are in the journal (the test bed makes the first 9,000 finished, 900 of
+# them failed).  The other three end at the first refresh, with the storm's
+# run (stopped after that session): one message, one bell, one
+# notification -- here inside tmux, so through its passthrough.
+/usr/bin/python3 "$top_srcdir/tests/tui/dash-journal.py" "$JOURNAL" 10000 "$TEST_TMP/ids" 8997 900
+KEEP_TMUX=1 start_dash 80 24
 tui_check "gcrunner: 10000 runs" "10,000 runs listed"
 t0=$(date +%s)
 tui_wait "Refreshed" 60 && pass "the first refresh of 10,000 runs finishes" || fail "first refresh of 10,000 runs"
 echo "# first refresh of 10,000 runs took about $(( $(date +%s) - t0 )) s"
+tui_check "4 runs ended, the last" "four runs ending at once make one message"
+esc=$(printf '\033')
+i=0; while ! grep -q "${esc}Ptmux;" "$TYPESCRIPT" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(grep -a -o "${esc}Ptmux;${esc}${esc}]9;gcrunner: run ended: 4 runs ended" "$TYPESCRIPT" | wc -l)" = 1 ] \
+	&& pass "one notification for the four, wrapped in tmux's passthrough" \
+	|| fail "notifications: $(grep -a -o "]9;[^$(printf '\007')]*" "$TYPESCRIPT" | head -5)"
 tui_keys End
 tui_check "run-00000" "End scrolls to the oldest run"
 tui_keys PPage PPage Home
