@@ -17,24 +17,154 @@
 #include "journal.h"
 #include "paths.h"
 
+/* Memory: a journal of 10,000 runs held as parsed JSON took about 8 KB a
+ * run (78 MB).  So only the states a submission in progress acts on stay
+ * parsed for good: a run with neither a job id nor a final state ("closed",
+ * "end_state").  Every other run keeps just where its lines are in the
+ * file; gcr_journal_get parses it again on demand into a ring of the last
+ * CACHE_MAX such states, so a state stays valid until that many other runs
+ * were parsed (callers use a state right away; none keeps it). */
+#define CACHE_MAX 64
+
+struct sim_entry {
+	char *id;
+	off_t *offsets;         /* where each of its lines starts in the file */
+	size_t *lengths;        /* ... and how long it is (without the newline) */
+	size_t nlines, cap;
+	json_t *state;          /* merged state, or NULL when not parsed now */
+	bool closed, ended;     /* final when either */
+	bool has_job;           /* a job id is known */
+	int ring_slot;          /* in the ring of parsed states, or -1 */
+};
+
 struct gcr_journal {
 	char *path;
 	int fd;
 	off_t read_offset;      /* bytes of the file already replayed */
 	long long last_seq;
-	json_t *states;         /* sim id -> merged state */
-	json_t *order;          /* sim ids in first-seen order */
+	json_t *index;          /* sim id -> position in entries */
+	struct sim_entry **entries; /* in first-seen order */
+	size_t nentries, entries_cap;
+	struct sim_entry *ring[CACHE_MAX];
+	size_t ring_next;
 	size_t skipped;
 	bool locked;
 };
 
-static void merge_line(struct gcr_journal *j, json_t *line)
+/* Kept parsed for good: a submission may be acting on it. */
+static bool entry_pinned(const struct sim_entry *e)
+{
+	return !e->closed && !e->ended && !e->has_job;
+}
+
+static struct sim_entry *find_entry(const struct gcr_journal *j, const char *sim)
+{
+	json_t *pos = json_object_get(j->index, sim);
+
+	return pos ? j->entries[json_integer_value(pos)] : NULL;
+}
+
+static struct sim_entry *add_entry(struct gcr_journal *j, const char *sim)
+{
+	struct sim_entry *e = calloc(1, sizeof *e);
+
+	if (!e)
+		return NULL;
+	if (j->nentries == j->entries_cap) {
+		size_t cap = j->entries_cap ? j->entries_cap * 2 : 64;
+		struct sim_entry **grown = realloc(j->entries, cap * sizeof *grown);
+		if (!grown) {
+			free(e);
+			return NULL;
+		}
+		j->entries = grown;
+		j->entries_cap = cap;
+	}
+	e->ring_slot = -1;
+	e->id = strdup(sim);
+	if (!e->id) {
+		free(e);
+		return NULL;
+	}
+	json_object_set_new(j->index, sim, json_integer((json_int_t)j->nentries));
+	j->entries[j->nentries++] = e;
+	return e;
+}
+
+static bool note_line(struct sim_entry *e, off_t offset, size_t length)
+{
+	if (e->nlines == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 4;
+		off_t *o = realloc(e->offsets, cap * sizeof *o);
+		size_t *l;
+
+		if (!o)
+			return false;
+		e->offsets = o;
+		l = realloc(e->lengths, cap * sizeof *l);
+		if (!l)
+			return false;
+		e->lengths = l;
+		e->cap = cap;
+	}
+	e->offsets[e->nlines] = offset;
+	e->lengths[e->nlines] = length;
+	e->nlines++;
+	return true;
+}
+
+static void merge_into(json_t **statep, const char *sim, json_t *line)
+{
+	const char *key;
+	json_t *value;
+
+	if (!*statep) {
+		*statep = json_object();
+		json_object_set_new(*statep, "sim", json_string(sim));
+		json_object_set(*statep, "first_at", json_object_get(line, "at"));
+	}
+	json_object_foreach(line, key, value) {
+		if (strcmp(key, "event") == 0)
+			json_object_set(*statep, "last_event", value);
+		else if (strcmp(key, "seq") != 0)
+			json_object_set(*statep, key, value);
+	}
+}
+
+/* An unpinned run's parsed state goes into the ring; the state the ring
+ * pushes out is dropped (parsed again when asked for). */
+static void ring_put(struct gcr_journal *j, struct sim_entry *e)
+{
+	struct sim_entry *old = j->ring[j->ring_next];
+
+	if (e->ring_slot >= 0)
+		return;
+	if (old) {
+		json_decref(old->state);
+		old->state = NULL;
+		old->ring_slot = -1;
+	}
+	j->ring[j->ring_next] = e;
+	e->ring_slot = (int)j->ring_next;
+	j->ring_next = (j->ring_next + 1) % CACHE_MAX;
+}
+
+static void ring_remove(struct gcr_journal *j, struct sim_entry *e)
+{
+	if (e->ring_slot >= 0) {
+		j->ring[e->ring_slot] = NULL;
+		e->ring_slot = -1;
+	}
+}
+
+static void merge_line(struct gcr_journal *j, json_t *line, off_t offset, size_t length)
 {
 	const char *sim = json_string_value(json_object_get(line, "sim"));
 	json_t *seq = json_object_get(line, "seq");
-	json_t *state;
-	const char *key;
-	json_t *value;
+	json_t *closed = json_object_get(line, "closed");
+	json_t *end_state = json_object_get(line, "end_state");
+	const char *job_id = json_string_value(json_object_get(line, "job_id"));
+	struct sim_entry *e;
 
 	if (!sim || !*sim) {
 		j->skipped++;
@@ -42,66 +172,86 @@ static void merge_line(struct gcr_journal *j, json_t *line)
 	}
 	if (json_is_integer(seq) && json_integer_value(seq) > j->last_seq)
 		j->last_seq = json_integer_value(seq);
-	state = json_object_get(j->states, sim);
-	if (!state) {
-		state = json_object();
-		json_object_set_new(state, "sim", json_string(sim));
-		json_object_set(state, "first_at", json_object_get(line, "at"));
-		json_object_set_new(j->states, sim, state);
-		json_array_append_new(j->order, json_string(sim));
+	e = find_entry(j, sim);
+	if (!e)
+		e = add_entry(j, sim);
+	if (!e || !note_line(e, offset, length)) {
+		j->skipped++;
+		return;
 	}
-	json_object_foreach(line, key, value) {
-		if (strcmp(key, "event") == 0)
-			json_object_set(state, "last_event", value);
-		else if (strcmp(key, "seq") != 0)
-			json_object_set(state, key, value);
-	}
+	/* A new or pinned run is merged now; one whose state was dropped is
+	 * parsed from its lines when asked for. */
+	if (e->state || e->nlines == 1 || entry_pinned(e))
+		merge_into(&e->state, sim, line);
+	if (closed)
+		e->closed = json_is_true(closed);
+	if (end_state)
+		e->ended = json_is_string(end_state);
+	if (job_id && *job_id)
+		e->has_job = true;
+	if (e->state && !entry_pinned(e))
+		ring_put(j, e);
+	else
+		ring_remove(j, e);
 }
 
-/* Reads complete lines from read_offset on.  A final line without a newline
- * is left for later: another process may be writing it right now. */
+/* Reads complete lines from read_offset on, a chunk at a time (a journal
+ * of 10,000 runs is 10 MB; reading it whole would double the memory
+ * peak).  A final line without a newline is left for later: another
+ * process may be writing it right now. */
+#define REPLAY_CHUNK (256 * 1024)
+
 static enum gcr_status replay_from_offset(struct gcr_journal *j, struct gcr_error *err)
 {
-	struct stat st;
-	char *buf, *p, *end;
-	size_t len;
-	ssize_t n;
+	size_t cap = REPLAY_CHUNK;
+	char *buf = malloc(cap + 1);
+	enum gcr_status st = GCR_OK;
 
-	if (fstat(j->fd, &st) != 0)
-		return gcr_error_set(err, GCR_ERR_IO, _("cannot read the journal %s: %s"),
-				     j->path, strerror(errno));
-	if (st.st_size <= j->read_offset)
-		return GCR_OK;
-	len = (size_t)(st.st_size - j->read_offset);
-	buf = malloc(len + 1);
 	if (!buf)
 		return gcr_error_set(err, GCR_ERR_NOMEM, _("out of memory"));
-	n = pread(j->fd, buf, len, j->read_offset);
-	if (n < 0) {
-		free(buf);
-		return gcr_error_set(err, GCR_ERR_IO, _("cannot read the journal %s: %s"),
-				     j->path, strerror(errno));
-	}
-	buf[n] = '\0';
-	p = buf;
-	while ((end = memchr(p, '\n', (size_t)(buf + n - p))) != NULL) {
-		json_error_t jerr;
-		json_t *line;
+	for (;;) {
+		ssize_t n = pread(j->fd, buf, cap, j->read_offset);
+		char *p = buf, *end;
 
-		*end = '\0';
-		if (*p) {
-			line = json_loads(p, 0, &jerr);
-			if (json_is_object(line))
-				merge_line(j, line);
-			else
-				j->skipped++;
-			json_decref(line);
+		if (n < 0) {
+			st = gcr_error_set(err, GCR_ERR_IO, _("cannot read the journal %s: %s"),
+					   j->path, strerror(errno));
+			break;
 		}
-		p = end + 1;
+		if (n == 0)
+			break;
+		buf[n] = '\0';
+		while ((end = memchr(p, '\n', (size_t)(buf + n - p))) != NULL) {
+			json_error_t jerr;
+			json_t *line;
+
+			*end = '\0';
+			if (*p) {
+				line = json_loads(p, 0, &jerr);
+				if (json_is_object(line))
+					merge_line(j, line, j->read_offset + (p - buf),
+						   (size_t)(end - p));
+				else
+					j->skipped++;
+				json_decref(line);
+			}
+			p = end + 1;
+		}
+		j->read_offset += p - buf;
+		if ((size_t)n < cap)
+			break;          /* the end of the file: the rest is a torn line */
+		if (p == buf) {         /* one line longer than the buffer */
+			char *grown = realloc(buf, cap * 2 + 1);
+			if (!grown) {
+				st = gcr_error_set(err, GCR_ERR_NOMEM, _("out of memory"));
+				break;
+			}
+			buf = grown;
+			cap *= 2;
+		}
 	}
-	j->read_offset += p - buf;
 	free(buf);
-	return GCR_OK;
+	return st;
 }
 
 enum gcr_status gcr_journal_open(const char *path, struct gcr_journal **out,
@@ -140,8 +290,7 @@ enum gcr_status gcr_journal_open(const char *path, struct gcr_journal **out,
 		free(j);
 		return st;
 	}
-	j->states = json_object();
-	j->order = json_array();
+	j->index = json_object();
 	st = replay_from_offset(j, err);
 	if (st != GCR_OK) {
 		gcr_journal_close(j);
@@ -158,8 +307,16 @@ void gcr_journal_close(struct gcr_journal *j)
 	if (j->locked)
 		gcr_journal_unlock(j);
 	close(j->fd);
-	json_decref(j->states);
-	json_decref(j->order);
+	for (size_t i = 0; i < j->nentries; i++) {
+		struct sim_entry *e = j->entries[i];
+		json_decref(e->state);
+		free(e->offsets);
+		free(e->lengths);
+		free(e->id);
+		free(e);
+	}
+	free(j->entries);
+	json_decref(j->index);
 	free(j->path);
 	free(j);
 }
@@ -283,19 +440,58 @@ out:
 	return st;
 }
 
-json_t *gcr_journal_get(const struct gcr_journal *j, const char *sim)
+/* Parses a final run's lines again.  The file only grows (lines are
+ * appended, never rewritten), so the offsets stay valid. */
+static json_t *reparse(struct gcr_journal *j, struct sim_entry *e)
 {
-	return json_object_get(j->states, sim);
+	json_t *state = NULL;
+
+	for (size_t i = 0; i < e->nlines; i++) {
+		char *text = malloc(e->lengths[i] + 1);
+		json_t *line;
+		json_error_t jerr;
+
+		if (!text)
+			break;
+		if (pread(j->fd, text, e->lengths[i], e->offsets[i]) != (ssize_t)e->lengths[i]) {
+			free(text);
+			break;
+		}
+		text[e->lengths[i]] = '\0';
+		line = json_loads(text, 0, &jerr);
+		free(text);
+		if (json_is_object(line))
+			merge_into(&state, e->id, line);
+		json_decref(line);
+	}
+	return state;
+}
+
+json_t *gcr_journal_get(const struct gcr_journal *cj, const char *sim)
+{
+	/* The cache of final states is not observable state: the journal's
+	 * content is the same whether a state is parsed or not. */
+	struct gcr_journal *j = (struct gcr_journal *)cj;
+	struct sim_entry *e = sim ? find_entry(j, sim) : NULL;
+
+	if (!e)
+		return NULL;
+	if (!e->state) {
+		e->state = reparse(j, e);
+		if (e->state && !entry_pinned(e))
+			ring_put(j, e);
+	}
+	return e->state;
 }
 
 size_t gcr_journal_count(const struct gcr_journal *j)
 {
-	return json_array_size(j->order);
+	return j->nentries;
 }
 
 const char *gcr_journal_sim_at(const struct gcr_journal *j, size_t i)
 {
-	return json_string_value(json_array_get(j->order, i));
+	return i < j->nentries ? j->entries[i]->id : NULL;
 }
 
 size_t gcr_journal_skipped_lines(const struct gcr_journal *j)

@@ -185,6 +185,124 @@ START_TEST(simulation_ids_are_unique_and_safe_names)
 }
 END_TEST
 
+/* Runs with a job id or a final state are not kept parsed (memory): whether
+ * their state comes from the in-memory merge or from the file again, it
+ * must be the same, for runs ended in this process, replayed at open, and
+ * read again after more lines arrived.  A run with only an intent (a
+ * submission may be acting on it) stays parsed. */
+START_TEST(final_runs_read_back_the_same_after_leaving_memory)
+{
+	struct gcr_journal *j;
+	struct gcr_error err;
+	enum { N = 300 };
+	char sim[32];
+	json_t *f, *s, *live;
+
+	ck_assert_int_eq(gcr_journal_open(path, &j, &err), GCR_OK);
+	f = json_pack("{s:s}", "target", "batch");
+	ck_assert_int_eq(gcr_journal_append(j, "sim-intent", "intent", f, &err), GCR_OK);
+	json_decref(f);
+	for (int i = 0; i < N; i++) {
+		snprintf(sim, sizeof sim, "sim-%03d", i);
+		f = json_pack("{s:s, s:i}", "target", "batch", "n", i);
+		ck_assert_int_eq(gcr_journal_append(j, sim, "intent", f, &err), GCR_OK);
+		json_decref(f);
+		f = json_pack("{s:s}", "job_id", sim);
+		ck_assert_int_eq(gcr_journal_append(j, sim, "submitted", f, &err), GCR_OK);
+		json_decref(f);
+		if (i % 3 == 0)
+			continue;        /* a third stay unfinished */
+		f = i % 3 == 1 ? json_pack("{s:s, s:f}", "end_state", "succeeded", "actual_cost", i / 10.0)
+			       : json_pack("{s:b, s:s}", "closed", 1, "error", "nothing was submitted");
+		ck_assert_int_eq(gcr_journal_append(j, sim, i % 3 == 1 ? "ended" : "failed", f, &err),
+				 GCR_OK);
+		json_decref(f);
+	}
+	/* An intent's state is held: its pointer survives reading every
+	 * other run. */
+	live = gcr_journal_get(j, "sim-intent");
+	ck_assert_ptr_nonnull(live);
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < N; i++) {
+			snprintf(sim, sizeof sim, "sim-%03d", i);
+			s = gcr_journal_get(j, sim);
+			ck_assert_ptr_nonnull(s);
+			ck_assert_int_eq(json_integer_value(json_object_get(s, "n")), i);
+			ck_assert_str_eq(json_string_value(json_object_get(s, "job_id")), sim);
+			ck_assert_str_eq(json_string_value(json_object_get(s, "sim")), sim);
+			if (i % 3 == 1) {
+				ck_assert_str_eq(json_string_value(json_object_get(s, "end_state")), "succeeded");
+				ck_assert(json_real_value(json_object_get(s, "actual_cost")) == i / 10.0);
+				ck_assert_str_eq(json_string_value(json_object_get(s, "last_event")), "ended");
+			} else if (i % 3 == 2) {
+				ck_assert(json_is_true(json_object_get(s, "closed")));
+				ck_assert_str_eq(json_string_value(json_object_get(s, "last_event")), "failed");
+			} else {
+				ck_assert_ptr_null(json_object_get(s, "end_state"));
+				ck_assert_str_eq(json_string_value(json_object_get(s, "last_event")), "submitted");
+			}
+		}
+		ck_assert_ptr_eq(gcr_journal_get(j, "sim-intent"), live);
+		ck_assert_uint_eq(gcr_journal_count(j), N + 1);
+		/* Second pass: the same after a replay from the file, with a
+		 * line for an old final run appended after it left memory. */
+		gcr_journal_close(j);
+		ck_assert_int_eq(gcr_journal_open(path, &j, &err), GCR_OK);
+		live = gcr_journal_get(j, "sim-intent");
+	}
+	f = json_pack("{s:b}", "end_record_pending", 0);
+	ck_assert_int_eq(gcr_journal_append(j, "sim-001", "end_recorded", f, &err), GCR_OK);
+	json_decref(f);
+	s = gcr_journal_get(j, "sim-001");
+	ck_assert(json_is_false(json_object_get(s, "end_record_pending")));
+	ck_assert_str_eq(json_string_value(json_object_get(s, "end_state")), "succeeded");
+	ck_assert_str_eq(json_string_value(json_object_get(s, "last_event")), "end_recorded");
+	ck_assert_uint_eq(gcr_journal_skipped_lines(j), 0);
+	gcr_journal_close(j);
+}
+END_TEST
+
+/* The journal is replayed in chunks: lines across chunk edges and a line
+ * longer than a chunk read back whole. */
+START_TEST(long_lines_and_chunk_edges_replay_whole)
+{
+	struct gcr_journal *j;
+	struct gcr_error err;
+	size_t big = 600 * 1024;
+	char *text = malloc(big + 1);
+	char sim[32];
+	json_t *f, *s;
+
+	memset(text, 'x', big);
+	text[big] = '\0';
+	ck_assert_int_eq(gcr_journal_open(path, &j, &err), GCR_OK);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(sim, sizeof sim, "sim-%04d", i);
+		f = json_pack("{s:i, s:s}", "n", i, "pad", "some text to cross the chunk edges");
+		ck_assert_int_eq(gcr_journal_append(j, sim, "intent", f, &err), GCR_OK);
+		json_decref(f);
+		if (i == 1500) {
+			f = json_pack("{s:s}", "spec_yaml", text);
+			ck_assert_int_eq(gcr_journal_append(j, "sim-big", "intent", f, &err), GCR_OK);
+			json_decref(f);
+		}
+	}
+	gcr_journal_close(j);
+	ck_assert_int_eq(gcr_journal_open(path, &j, &err), GCR_OK);
+	ck_assert_uint_eq(gcr_journal_count(j), 3001);
+	ck_assert_uint_eq(gcr_journal_skipped_lines(j), 0);
+	s = gcr_journal_get(j, "sim-big");
+	ck_assert_uint_eq(strlen(json_string_value(json_object_get(s, "spec_yaml"))), big);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(sim, sizeof sim, "sim-%04d", i);
+		s = gcr_journal_get(j, sim);
+		ck_assert_int_eq(json_integer_value(json_object_get(s, "n")), i);
+	}
+	gcr_journal_close(j);
+	free(text);
+}
+END_TEST
+
 START_TEST(unwritable_journal_is_a_clear_error)
 {
 	struct gcr_journal *j;
@@ -209,6 +327,8 @@ int main(void)
 	tcase_add_test(tc, concurrent_writers_get_unique_sequence_numbers);
 	tcase_add_test(tc, refresh_sees_other_processes_lines);
 	tcase_add_test(tc, simulation_ids_are_unique_and_safe_names);
+	tcase_add_test(tc, final_runs_read_back_the_same_after_leaving_memory);
+	tcase_add_test(tc, long_lines_and_chunk_edges_replay_whole);
 	tcase_add_test(tc, unwritable_journal_is_a_clear_error);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
