@@ -47,7 +47,10 @@ enum gcr_status gcr_journal_append(struct gcr_journal *j, const char *sim,
 /* Re-reads lines appended by other processes since the last read. */
 enum gcr_status gcr_journal_refresh(struct gcr_journal *j, struct gcr_error *err);
 
-/* The merged state of one simulation (borrowed; NULL if unknown). */
+/* The merged state of one simulation (borrowed; NULL if unknown).  Use it
+ * right away: only a submission's intent without a job id stays in memory;
+ * other states are parsed again from the file on demand and stay valid
+ * until 64 other such states were read (journal.c says why). */
 json_t *gcr_journal_get(const struct gcr_journal *j, const char *sim);
 
 /* All simulations in first-seen order: count and i-th id (borrowed). */
