@@ -62,6 +62,7 @@ struct dashboard {
 	size_t nask;
 	struct gcr_spec resubmit_spec;
 	char resubmit_from[64];
+	char resubmit_sim[64];            /* the id the budget question was about */
 	bool resubmit_over_budget;
 	struct gcr_submit *submitting;
 
@@ -1026,10 +1027,14 @@ static void on_resubmitted(const struct gcr_submit_outcome *out, void *data)
 	d->submitting = NULL;
 	if (d->freeing)
 		return;
-	if (out->status == GCR_OK && out->needs_confirmation) {
+	/* Over the budget: nothing was sent; asked, the same simulation goes
+	 * again with the overrun allowed. */
+	if (out->status == GCR_ERR_CANCELLED && out->needs_confirmation) {
 		char q[1024];
 		d->resubmit_over_budget = true;
-		snprintf(q, sizeof q, _("%s Submit anyway?"), out->budget_note);
+		snprintf(d->resubmit_sim, sizeof d->resubmit_sim, "%s", out->sim_id);
+		snprintf(q, sizeof q, _("Over budget: %s. Submit anyway? (Going over is recorded.)"),
+			 out->budget_note);
 		ui_app_ask(d->app, q, _("Submit (y)"), _("Do not (n)"), resubmit_answer, d);
 		return;
 	}
@@ -1060,6 +1065,7 @@ static void resubmit_go(struct dashboard *d, bool allow_over_budget)
 	memset(&req, 0, sizeof req);
 	req.spec = d->resubmit_spec;
 	req.allow_over_budget = allow_over_budget;
+	req.sim_id = allow_over_budget && d->resubmit_sim[0] ? d->resubmit_sim : NULL;
 	d->resubmit_over_budget = false;
 	dashboard_message(d, UI_ROLE_HINT, _("Submitting a new run like %s..."), d->resubmit_from);
 	d->submitting = gcr_submit_start(env, &req, NULL, on_resubmitted, d);
@@ -1100,6 +1106,7 @@ void dashboard_resubmit(struct dashboard *d, const char *sim_id)
 	}
 	snprintf(d->resubmit_from, sizeof d->resubmit_from, "%s", r->sim_id);
 	d->resubmit_over_budget = false;
+	d->resubmit_sim[0] = '\0';
 	wiz_format_usd(r->cost_estimate_usd, est, sizeof est);
 	snprintf(q, sizeof q,
 		 _("Submit a new simulation with the same spec as %s (%s, %s)? It was estimated at %s."),
@@ -1454,7 +1461,7 @@ static unsigned dashboard_event(void *data, struct ui_app *app, const struct ui_
 	if (d->prompt.open) {
 		int done = dash_prompt_key(&d->prompt, ev);
 		if (d->prompt.purpose == PROMPT_FILTER) {
-			/* The list follows as you type; Esc puts the old text back. */
+			/* The list follows as you type; Esc clears the text filter. */
 			if (done < 0)
 				d->filter_text[0] = '\0';
 			else

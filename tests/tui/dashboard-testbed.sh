@@ -3,7 +3,8 @@
 # AWS CLI as a second client: a run's whole life on screen (queued, running
 # with progress, succeeded with the bell and an OSC 9 notification in the
 # terminal's output), its page with the log followed live, searched and
-# saved, its results listed and downloaded with a progress bar; cancel at
+# saved, its results listed and downloaded with a progress bar; resubmit
+# (and over the budget, asked again); cancel at
 # queued (CancelJob) and running (TerminateJob), the question showing the
 # money spent; a throttling storm (keys still answered, the status line
 # backing off, recovery); and 10,000 jobs (scrolling, filters).
@@ -173,8 +174,32 @@ submit_run --name "tui long" || fail "submit (long)"
 long=$sim long_job=$job
 tbctl POST batch/job "{\"jobId\": \"$long_job\", \"status\": \"RUNNING\", \"hold\": true}" >/dev/null
 
+# A budget that every run goes over (read at start).
+write_config "budget:
+  limit_usd: 0.01"
 start_dash 100 30
 tui_wait "tui long"
+
+# Resubmitting over the budget: asked again; no sends nothing, yes sends it
+# with the overrun allowed.
+tui_keys / C-u
+tui_keys -l "tui life"
+tui_keys Enter R
+tui_wait "Submit a new simulation"
+tui_keys y
+tui_check "Over budget:" "resubmitting over the budget asks again, with the budget's note"
+tui_keys n
+tui_check "Nothing was submitted." "no: nothing submitted"
+tui_keys R
+tui_wait "Submit a new simulation"
+tui_keys y
+tui_wait "Over budget:"
+tui_keys y
+tui_check "again as gcr-" "yes: submitted with the overrun allowed"
+over=$(tui_capture -J | grep -o 'again as gcr-[0-9]\{8\}T[0-9]\{6\}Z-[0-9a-f]\{8\}' | cut -c10-)
+[ "$(jobs_named "$over")" = 1 ] && pass "one job for it" || fail "jobs named $over: $(jobs_named "$over")"
+tui_keys Escape
+
 tui_keys / C-u
 tui_keys -l "tui stuck"
 tui_keys Enter
@@ -209,6 +234,9 @@ refresh_until "cancelled" && pass "the running run shows cancelled" || fail "run
 tui_keys Escape
 
 # --- a throttling storm -----------------------------------------------------------------------
+write_config
+$AWS --endpoint-url "$TESTBED_AWS_URL" batch terminate-job --job-id "$(jstate "$over" job_id)" \
+	--reason "test over" >/dev/null
 tbctl POST batch/default-outcome '{"hold": true}' >/dev/null
 submit_run --name "tui storm" || fail "submit (storm)"
 storm_job=$job
