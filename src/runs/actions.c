@@ -109,7 +109,8 @@ void gcr_runs_cancel(struct gcr_runs *runs, const char *sim_id, const char *reas
 			return;
 		}
 	}
-	runs_set_str(&e->explanation, _("cancel requested; waiting for the service to stop the job"));
+	runs_set_shared(runs, &e->explanation,
+			_("cancel requested; waiting for the service to stop the job"));
 	c = xcalloc(1, sizeof *c);
 	c->runs = runs;
 	c->done = done;

@@ -67,6 +67,7 @@ void runs_end_seen(struct gcr_runs *runs, struct run_entry *e)
 	struct gcr_error err = { 0 };
 	bool locked;
 	json_t *f;
+	char uri[2048];
 
 	if (e->ended_journaled)
 		return;
@@ -99,7 +100,7 @@ void runs_end_seen(struct gcr_runs *runs, struct run_entry *e)
 		/* A run known from the table only: what a later start needs to
 		 * show it from the journal. */
 		json_object_set_new(f, "target", json_string(gcr_target_id(e->target)));
-		set_if(f, "results_uri", e->results_uri);
+		set_if(f, "results_uri", runs_results_uri(e, uri, sizeof uri));
 		set_if(f, "user_id", e->user_id);
 		set_if(f, "table_simulations", e->table);
 		set_if(f, "job_id", e->job_id);
@@ -207,8 +208,9 @@ static void push_record(struct end_push *p)
 				     : setting_or(p->runs, "dynamodb.table.simulations", "Simulations");
 	const char *status = e->state == GCR_RUN_SUCCEEDED ? "SUCCEEDED"
 			     : e->state == GCR_RUN_CANCELLED ? "CANCELLED" : "FAILED";
+	const char *results;
 	json_t *values, *in;
-	char expr[256];
+	char expr[256], uri[2048];
 
 	if (!e->end_record_pending || !user) {
 		push_benchmark(p);
@@ -224,8 +226,8 @@ static void push_record(struct end_push *p)
 		json_object_set_new(values, ":c", ddb_time(e->stopped_ms));
 		strcat(expr, ", completedAt = :c");
 	}
-	if (e->results_uri) {
-		json_object_set_new(values, ":r", json_pack("{s:s}", "S", e->results_uri));
+	if ((results = runs_results_uri(e, uri, sizeof uri))) {
+		json_object_set_new(values, ":r", json_pack("{s:s}", "S", results));
 		strcat(expr, ", resultLocation = :r");
 	}
 	if (e->exit_code >= 0) {

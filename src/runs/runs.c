@@ -78,6 +78,88 @@ void runs_set_str(char **dst, const char *src)
 	*dst = src && *src ? strdup(src) : NULL;
 }
 
+/* ---- string tables ------------------------------------------------------------- */
+
+static size_t str_hash(const char *k)
+{
+	size_t h = 2166136261u;          /* FNV-1a */
+
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h;
+}
+
+/* The slot holding k, or the empty one where it belongs. */
+static void **strtab_slot(const struct runs_strtab *t, const char *k)
+{
+	size_t i = str_hash(k) & (t->cap - 1);
+
+	while (t->slot[i] && strcmp(t->key(t->slot[i]), k) != 0)
+		i = (i + 1) & (t->cap - 1);
+	return &t->slot[i];
+}
+
+static void *strtab_get(const struct runs_strtab *t, const char *k)
+{
+	return t->cap ? *strtab_slot(t, k) : NULL;
+}
+
+/* Adds item, in place of the one with its key if any. */
+static void strtab_put(struct runs_strtab *t, void *item)
+{
+	void **slot;
+
+	if ((t->n + 1) * 4 > t->cap * 3) {
+		struct runs_strtab old = *t;
+		t->cap = old.cap ? old.cap * 2 : 64;
+		t->slot = xcalloc(t->cap, sizeof *t->slot);
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.slot[i])
+				*strtab_slot(t, t->key(old.slot[i])) = old.slot[i];
+		free(old.slot);
+	}
+	slot = strtab_slot(t, t->key(item));
+	if (!*slot)
+		t->n++;
+	*slot = item;
+}
+
+static const char *pool_key(const void *item)
+{
+	return item;
+}
+
+static const char *entry_key(const void *item)
+{
+	return ((const struct run_entry *)item)->sim_id;
+}
+
+void runs_set_shared(struct gcr_runs *runs, const char **dst, const char *src)
+{
+	char *s;
+
+	if (!src || !*src) {
+		*dst = NULL;
+		return;
+	}
+	if (!(s = strtab_get(&runs->pool, src))) {
+		if (!(s = strdup(src)))
+			abort();
+		strtab_put(&runs->pool, s);
+	}
+	*dst = s;
+}
+
+const char *runs_results_uri(const struct run_entry *e, char *buf, size_t size)
+{
+	if (e->results_uri)
+		return e->results_uri;
+	if (!e->results_bucket || !e->job_id || !e->user_id)
+		return NULL;
+	snprintf(buf, size, "s3://%s/%s/results/%s/", e->results_bucket, e->user_id, e->job_id);
+	return buf;
+}
+
 static void copy(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
@@ -110,18 +192,9 @@ static void entry_free(struct run_entry *e)
 	if (!e)
 		return;
 	free(e->name);
-	free(e->summary);
 	free(e->job_id);
-	free(e->instance_type);
-	free(e->region);
 	free(e->results_uri);
-	free(e->config_type);
-	free(e->user_id);
-	free(e->table);
-	free(e->native_state);
 	free(e->reason);
-	free(e->explanation);
-	free(e->log_group);
 	free(e->log_stream);
 	free(e->progress_token);
 	free(e->attempts);
@@ -134,7 +207,10 @@ static void runs_destroy(struct gcr_runs *runs)
 	for (size_t i = 0; i < runs->n; i++)
 		entry_free(runs->v[i]);
 	free(runs->v);
-	json_decref(runs->by_sim);
+	free(runs->by_sim.slot);
+	for (size_t i = 0; i < runs->pool.cap; i++)
+		free(runs->pool.slot[i]);
+	free(runs->pool.slot);
 	free(runs->chunks);
 	while (runs->waiters) {
 		struct once_waiter *w = runs->waiters;
@@ -177,9 +253,7 @@ void runs_notify(struct gcr_runs *runs)
 
 static struct run_entry *find_sim(const struct gcr_runs *runs, const char *sim)
 {
-	json_t *p = json_object_get(runs->by_sim, sim);
-
-	return p ? (struct run_entry *)(intptr_t)json_integer_value(p) : NULL;
+	return strtab_get(&runs->by_sim, sim);
 }
 
 struct run_entry *runs_entry_find(const struct gcr_runs *runs, const char *id, bool *ambiguous)
@@ -227,7 +301,7 @@ static struct run_entry *entry_add(struct gcr_runs *runs, const char *sim)
 			abort();
 	}
 	runs->v[runs->n++] = e;
-	json_object_set_new(runs->by_sim, e->sim_id, json_integer((json_int_t)(intptr_t)e));
+	strtab_put(&runs->by_sim, e);
 	return e;
 }
 
@@ -287,7 +361,7 @@ static double jnum(json_t *o, const char *k, double def)
 	return json_is_number(v) ? json_number_value(v) : def;
 }
 
-static void summary_of(struct run_entry *e, json_t *spec)
+static void summary_of(struct gcr_runs *runs, struct run_entry *e, json_t *spec)
 {
 	char buf[128];
 	const char *model = jstr(spec, "model");
@@ -295,7 +369,7 @@ static void summary_of(struct run_entry *e, json_t *spec)
 	snprintf(buf, sizeof buf, "%s %s %s", model && strcmp(model, "gchp") == 0 ? "GCHP" : "Classic",
 		 jstr(spec, "simulation") ? jstr(spec, "simulation") : "?",
 		 jstr(spec, "grid") ? jstr(spec, "grid") : "?");
-	runs_set_str(&e->summary, buf);
+	runs_set_shared(runs, &e->summary, buf);
 }
 
 /* The spec summary the submit engine journals, as a struct gcr_spec. */
@@ -330,7 +404,7 @@ void runs_spec_from_journal(json_t *state, struct gcr_spec *spec)
 }
 
 /* Fills e from the merged journal state of its simulation. */
-static void entry_from_journal(struct run_entry *e, json_t *st)
+static void entry_from_journal(struct gcr_runs *runs, struct run_entry *e, json_t *st)
 {
 	json_t *spec = json_object_get(st, "spec"), *plan = json_object_get(st, "plan");
 	json_t *est = json_object_get(st, "estimate");
@@ -344,27 +418,27 @@ static void entry_from_journal(struct run_entry *e, json_t *st)
 		e->target = GCR_TARGET_BATCH;
 	spec_from_summary(spec, &sp);
 	if (spec) {
-		summary_of(e, spec);
+		summary_of(runs, e, spec);
 		e->start_ymd = sp.start_date;
 		e->end_ymd = sp.end_date;
 		if (!e->config_type) {
 			char ct[256];
 			gcr_configuration_type(&sp, ct, sizeof ct);
-			runs_set_str(&e->config_type, ct);
+			runs_set_shared(runs, &e->config_type, ct);
 		}
 	}
 	runs_set_str(&e->name, *sp.name ? sp.name : jstr(st, "name"));
-	runs_set_str(&e->instance_type, jstr(plan, "instance_type") ? jstr(plan, "instance_type")
+	runs_set_shared(runs, &e->instance_type, jstr(plan, "instance_type") ? jstr(plan, "instance_type")
 				       : jstr(est, "instance_type") ? jstr(est, "instance_type")
 				       : sp.instance_type);
-	runs_set_str(&e->region, jstr(plan, "region") ? jstr(plan, "region") : sp.region);
+	runs_set_shared(runs, &e->region, jstr(plan, "region") ? jstr(plan, "region") : sp.region);
 	if (!e->instance_type)
-		runs_set_str(&e->instance_type, jstr(st, "instance_type"));
-	runs_set_str(&e->user_id, jstr(plan, "user_id") ? jstr(plan, "user_id") : jstr(st, "user_id"));
-	runs_set_str(&e->table, jstr(plan, "table_simulations") ? jstr(plan, "table_simulations")
+		runs_set_shared(runs, &e->instance_type, jstr(st, "instance_type"));
+	runs_set_shared(runs, &e->user_id, jstr(plan, "user_id") ? jstr(plan, "user_id") : jstr(st, "user_id"));
+	runs_set_shared(runs, &e->table, jstr(plan, "table_simulations") ? jstr(plan, "table_simulations")
 							: jstr(st, "table_simulations"));
 	if (!e->config_type)
-		runs_set_str(&e->config_type, jstr(st, "configuration_type"));
+		runs_set_shared(runs, &e->config_type, jstr(st, "configuration_type"));
 	e->spot = json_is_true(json_object_get(plan, "spot")) || json_is_true(json_object_get(est, "spot")) ||
 		  sp.spot;
 	e->nodes = (int)jnum(st, "nodes", sp.nodes > 0 ? sp.nodes : 1);
@@ -377,16 +451,14 @@ static void entry_from_journal(struct run_entry *e, json_t *st)
 		e->created_ms = sim_id_time_ms(e->sim_id);
 	if (!e->created_ms)
 		e->created_ms = rfc3339_ms(jstr(st, "first_at"));
-	if (e->job_id && jstr(plan, "bucket") && jstr(plan, "user_id") && !e->results_uri) {
-		char *u = gcr_strdup_printf("s3://%s/%s/results/%s/", jstr(plan, "bucket"),
-					    jstr(plan, "user_id"), e->job_id);
-		runs_set_str(&e->results_uri, u);
-		free(u);
-	}
+	if (e->job_id && jstr(plan, "bucket") && jstr(plan, "user_id") && !e->results_uri &&
+	    !e->results_bucket)
+		/* user_id is the plan's: the results are derived, not stored. */
+		runs_set_shared(runs, &e->results_bucket, jstr(plan, "bucket"));
 	if ((s = jstr(st, "results_uri")))
 		runs_set_str(&e->results_uri, s);
 	if ((s = jstr(st, "log_group")) && !e->log_group)
-		runs_set_str(&e->log_group, s);
+		runs_set_shared(runs, &e->log_group, s);
 	if ((s = jstr(st, "log_stream")) && !e->log_stream)
 		runs_set_str(&e->log_stream, s);
 	/* A run that ended before: its end as journaled (runend.c). */
@@ -401,25 +473,25 @@ static void entry_from_journal(struct run_entry *e, json_t *st)
 		e->actual_cost = jnum(st, "actual_cost", -1);
 		e->price = jnum(st, "price_per_node_hour", 0);
 		e->progress = jnum(st, "progress", -1);
-		runs_set_str(&e->native_state, jstr(st, "native_state"));
+		runs_set_shared(runs, &e->native_state, jstr(st, "native_state"));
 		runs_set_str(&e->reason, jstr(st, "end_reason"));
 		e->end_record_pending = json_is_true(json_object_get(st, "end_record_pending"));
 		e->benchmark_pending = json_is_true(json_object_get(st, "benchmark_pending"));
 	} else if (e->closed && !e->job_id) {
 		e->state = GCR_RUN_FAILED;
 		runs_set_str(&e->reason, jstr(st, "error"));
-		runs_set_str(&e->native_state, jstr(st, "last_event"));
+		runs_set_shared(runs, &e->native_state, jstr(st, "last_event"));
 	} else if (!e->job_id) {
 		e->state = GCR_RUN_INTENT;
-		runs_set_str(&e->explanation,
+		runs_set_shared(runs, &e->explanation,
 			     _("the submission was interrupted before a job existed; gcrunner submit "
 			       "--reconcile finishes it"));
 	} else if (e->state == GCR_RUN_UNKNOWN || e->state == GCR_RUN_INTENT) {
 		e->state = GCR_RUN_QUEUED;    /* last known: submitted; the refresh tells */
-		runs_set_str(&e->native_state, "SUBMITTED");
+		runs_set_shared(runs, &e->native_state, "SUBMITTED");
 	}
 	if (jstr(st, "cancel_reason") && !gcr_run_state_is_final(e->state))
-		runs_set_str(&e->explanation, _("cancel requested; waiting for the service to stop "
+		runs_set_shared(runs, &e->explanation, _("cancel requested; waiting for the service to stop "
 						"the job"));
 }
 
@@ -447,7 +519,7 @@ static void load_journal(struct gcr_runs *runs)
 			continue;
 		if (!e) {
 			e = entry_add(runs, sim);
-			entry_from_journal(e, st);
+			entry_from_journal(runs, e, st);
 			added = true;
 			continue;
 		}
@@ -455,7 +527,7 @@ static void load_journal(struct gcr_runs *runs)
 		 * (its job id, or that it was closed). */
 		job = jstr(st, "job_id");
 		if ((job && !e->job_id) || json_is_true(json_object_get(st, "closed"))) {
-			entry_from_journal(e, st);
+			entry_from_journal(runs, e, st);
 			runs->changed_now = true;
 		}
 	}
@@ -498,16 +570,16 @@ void runs_apply_status(struct gcr_runs *runs, struct run_entry *e, const struct 
 	    e->nattempts != st->nattempts || e->started_ms != st->started_ms)
 		runs->changed_now = true;
 	e->state = st->state;
-	runs_set_str(&e->native_state, st->native_state);
+	runs_set_shared(runs, &e->native_state, st->native_state);
 	runs_set_str(&e->reason, st->reason);
-	runs_set_str(&e->explanation, st->explanation);
+	runs_set_shared(runs, &e->explanation, st->explanation);
 	if (st->created_ms)
 		e->created_ms = e->created_ms ? e->created_ms : st->created_ms;
 	e->started_ms = st->started_ms;
 	e->stopped_ms = st->stopped_ms;
 	e->exit_code = st->exit_code;
 	if (*st->log_group)
-		runs_set_str(&e->log_group, st->log_group);
+		runs_set_shared(runs, &e->log_group, st->log_group);
 	if (*st->log_stream && (!e->log_stream || strcmp(e->log_stream, st->log_stream) != 0)) {
 		runs_set_str(&e->log_stream, st->log_stream);
 		runs_set_str(&e->progress_token, NULL);   /* a new attempt's stream */
@@ -593,7 +665,7 @@ static void merge_item(struct gcr_runs *runs, json_t *item)
 			if (e->state == GCR_RUN_INTENT)
 				e->state = GCR_RUN_QUEUED;
 		}
-		if (!e->results_uri)
+		if (!e->results_uri && !e->results_bucket)
 			runs_set_str(&e->results_uri, gcr_ddb_get_s(item, "resultLocation"));
 		return;
 	}
@@ -605,19 +677,19 @@ static void merge_item(struct gcr_runs *runs, json_t *item)
 		gcr_target_from_id(s, &e->target);
 	runs_set_str(&e->name, gcr_ddb_get_s(item, "name"));
 	runs_set_str(&e->job_id, gcr_ddb_get_s(item, "jobId"));
-	runs_set_str(&e->instance_type, gcr_ddb_get_s(item, "instanceType"));
-	runs_set_str(&e->region, gcr_ddb_get_s(item, "region"));
-	runs_set_str(&e->config_type, gcr_ddb_get_s(item, "configurationType"));
+	runs_set_shared(runs, &e->instance_type, gcr_ddb_get_s(item, "instanceType"));
+	runs_set_shared(runs, &e->region, gcr_ddb_get_s(item, "region"));
+	runs_set_shared(runs, &e->config_type, gcr_ddb_get_s(item, "configurationType"));
 	runs_set_str(&e->results_uri, gcr_ddb_get_s(item, "resultLocation"));
-	runs_set_str(&e->user_id, gcr_ddb_get_s(item, "userId"));
-	runs_set_str(&e->table, sim_table(runs));
+	runs_set_shared(runs, &e->user_id, gcr_ddb_get_s(item, "userId"));
+	runs_set_shared(runs, &e->table, sim_table(runs));
 	if (e->config_type) {
 		/* "classic/fullchem/standard/merra2/4x5/global/72L" */
 		char model[32] = "", simn[64] = "", grid[32] = "", buf[128];
 		sscanf(e->config_type, "%31[^/]/%63[^/]/%*[^/]/%*[^/]/%31[^/]", model, simn, grid);
 		snprintf(buf, sizeof buf, "%s %s %s", strcmp(model, "gchp") == 0 ? "GCHP" : "Classic",
 			 simn, grid);
-		runs_set_str(&e->summary, buf);
+		runs_set_shared(runs, &e->summary, buf);
 	}
 	e->spot = json_is_true(json_object_get(json_object_get(item, "spot"), "BOOL"));
 	e->cost_estimate = ddb_num(item, "costEstimate", 0);
@@ -626,7 +698,7 @@ static void merge_item(struct gcr_runs *runs, json_t *item)
 	if (!e->created_ms)
 		e->created_ms = sim_id_time_ms(sim);
 	e->state = state_from_record(gcr_ddb_get_s(item, "status"));
-	runs_set_str(&e->native_state, gcr_ddb_get_s(item, "status"));
+	runs_set_shared(runs, &e->native_state, gcr_ddb_get_s(item, "status"));
 	if (gcr_run_state_is_final(e->state)) {
 		/* Ended elsewhere: its record is complete; nothing to push. */
 		e->ended_journaled = true;
@@ -759,7 +831,7 @@ static void start_describe(struct gcr_runs *runs)
 			continue;
 		ops = gcr_backend_for(e->target);
 		if (!ops || !ops->refresh) {
-			runs_set_str(&e->explanation,
+			runs_set_shared(runs, &e->explanation,
 				     _("gcrunner cannot follow jobs of this target yet; the state "
 				       "shown is the last one recorded"));
 			continue;
@@ -1078,7 +1150,8 @@ enum gcr_status gcr_runs_new(const struct gcr_backend_env *env, const struct gcr
 	if (runs->opt.max_in_flight <= 0)
 		runs->opt.max_in_flight = 4;
 	runs->refs = 1;
-	runs->by_sim = json_object();
+	runs->by_sim.key = entry_key;
+	runs->pool.key = pool_key;
 	runs->table_wanted = true;
 	runs->health.offline = !env->aws;
 	uv_timer_init(env->loop, &runs->timer);
@@ -1162,6 +1235,7 @@ static void materialize(const struct gcr_runs *runs, struct run_entry *e, struct
 {
 	int64_t now = runs_now_ms();
 	json_t *st = runs->env.journal ? gcr_journal_get(runs->env.journal, e->sim_id) : NULL;
+	char uri[sizeof r->results_uri];
 
 	memset(r, 0, sizeof *r);
 	copy(r->sim_id, sizeof r->sim_id, e->sim_id);
@@ -1191,7 +1265,7 @@ static void materialize(const struct gcr_runs *runs, struct run_entry *e, struct
 	r->cost_so_far_usd = e->actual_cost >= 0 ? e->actual_cost : runs_cost_so_far(e, now);
 	r->cost_estimate_usd = e->cost_estimate;
 	r->cost_high_usd = e->cost_high;
-	copy(r->results_uri, sizeof r->results_uri, e->results_uri);
+	copy(r->results_uri, sizeof r->results_uri, runs_results_uri(e, uri, sizeof uri));
 	r->created_ms = e->created_ms;
 }
 

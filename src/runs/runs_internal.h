@@ -13,37 +13,52 @@
 
 #include "runs/runs.h"
 
-/* One run, compactly: strings are owned (NULL = not known). */
+/* One run, compactly.  Owned strings (NULL = not known) are those that
+ * differ per run; the shared ones point into the model's string pool
+ * (runs_set_shared), one copy per distinct value for all runs: with 10,000
+ * runs the same handful of instance types, regions, states and texts would
+ * otherwise be 10,000 copies each (issue 7's memory budget). */
 struct run_entry {
 	char sim_id[64];
-	char *name, *summary, *job_id, *instance_type, *region, *results_uri;
-	char *config_type;              /* Benchmarks' configurationType */
-	char *user_id, *table;          /* where its Simulations record is */
-	char *native_state, *reason, *explanation;
-	char *log_group, *log_stream;
+	char *name, *job_id, *results_uri, *reason, *log_stream;
 	char *progress_token;           /* next log page for progress */
+	const char *summary, *instance_type, *region;   /* shared */
+	const char *config_type;        /* Benchmarks' configurationType; shared */
+	const char *user_id, *table;    /* where its Simulations record is; shared */
+	const char *native_state, *explanation, *log_group;     /* shared */
+	/* Without results_uri, the results are under s3://results_bucket/
+	 * user_id/results/job_id/ (runs_results_uri); shared. */
+	const char *results_bucket;
 	struct gcr_run_attempt *attempts;
+	struct gcr_run *pub;            /* built for gcr_runs_at/find; freed on change */
+	int64_t created_ms, started_ms, stopped_ms;
+	double progress;                /* 0..1, < 0 = not known */
+	double price;                   /* USD per node-hour, 0 = not known */
+	double cost_estimate, cost_high;
+	double actual_cost;             /* when ended; < 0 = not computed */
 	int nattempts;
 	enum gcr_target target;
 	enum gcr_run_state state;
 	int nodes;
-	bool spot;
-	bool from_journal, from_table, record_pending, closed;
-	int64_t created_ms, started_ms, stopped_ms;
 	int exit_code;
 	int start_ymd, end_ymd;         /* the simulated period, 0 = not known */
-	double progress;                /* 0..1, < 0 = not known */
 	int reached_ymd, reached_hhmm;
-	double price;                   /* USD per node-hour, 0 = not known */
-	double cost_estimate, cost_high;
-	double actual_cost;             /* when ended; < 0 = not computed */
+	bool spot : 1;
+	bool from_journal : 1, from_table : 1, record_pending : 1, closed : 1;
 	/* Run end, exactly once (journal "ended", then DynamoDB). */
-	bool ended_journaled;           /* the journal has its "ended" event */
-	bool end_record_pending;        /* Simulations UpdateItem not done yet */
-	bool benchmark_pending;         /* Benchmarks PutItem + measurement not done */
-	bool notify_end;                /* call the ended listener this cycle */
-	bool progress_busy;             /* a log read for progress is running */
-	struct gcr_run *pub;            /* built for gcr_runs_at/find; freed on change */
+	bool ended_journaled : 1;       /* the journal has its "ended" event */
+	bool end_record_pending : 1;    /* Simulations UpdateItem not done yet */
+	bool benchmark_pending : 1;     /* Benchmarks PutItem + measurement not done */
+	bool notify_end : 1;            /* call the ended listener this cycle */
+	bool progress_busy : 1;         /* a log read for progress is running */
+};
+
+/* An open-addressing table of pointers found by a string key (the model's
+ * sim id index and its string pool); see runs.c. */
+struct runs_strtab {
+	void **slot;
+	size_t cap, n;
+	const char *(*key)(const void *item);
 };
 
 struct runs_chunk;
@@ -77,7 +92,8 @@ struct gcr_runs {
 	size_t in_flight;
 	size_t cycle_calls;
 	bool changed_now;               /* something changed this cycle */
-	json_t *by_sim;                 /* sim id -> entry pointer (json integer) */
+	struct runs_strtab by_sim;      /* sim id -> entry */
+	struct runs_strtab pool;        /* the shared strings of the entries */
 	struct gcr_runs_health health;
 	int interval_s;
 	/* Callers of gcr_runs_refresh_once waiting for the cycle's end. */
@@ -88,6 +104,11 @@ struct gcr_runs {
 /* ---- runs.c ---------------------------------------------------------------------- */
 struct run_entry *runs_entry_find(const struct gcr_runs *runs, const char *id, bool *ambiguous);
 void runs_set_str(char **dst, const char *src);
+/* Points *dst at the pool's copy of src (NULL when src is NULL or ""); the
+ * copy lives as long as the model. */
+void runs_set_shared(struct gcr_runs *runs, const char **dst, const char *src);
+/* Where e's results are (NULL = not known); may be written into buf. */
+const char *runs_results_uri(const struct run_entry *e, char *buf, size_t size);
 /* Copies a backend status into e (journals the end when final). */
 void runs_apply_status(struct gcr_runs *runs, struct run_entry *e,
 		       const struct gcr_run_status *st);
