@@ -1152,6 +1152,9 @@ void dashboard_draw_bottom(struct dashboard *d, int rows, int cols, const char *
 				     ? (h.next_refresh_ms - now_ms() + 999) / 1000 : 0));
 	else if (h.last_refresh_ms > 0 && h.next_refresh_ms > 0)
 		snprintf(line, sizeof line, _("Refreshed %s, every %d s"), when, h.interval_s);
+	else if (h.last_refresh_ms > 0 && (h.interval_s > 0 || h.in_flight > 0))
+		/* No next time while a refresh is running. */
+		snprintf(line, sizeof line, _("Refreshed %s; refreshing..."), when);
 	else if (h.last_refresh_ms > 0)
 		snprintf(line, sizeof line, _("Refreshed %s; nothing active"), when);
 	else
