@@ -287,9 +287,10 @@ struct run_entry *runs_entry_find(const struct gcr_runs *runs, const char *id, b
 
 static struct run_entry *entry_add(struct gcr_runs *runs, const char *sim)
 {
-	struct run_entry *e = xcalloc(1, sizeof *e);
+	size_t len = strnlen(sim ? sim : "", SIM_ID_MAX);
+	struct run_entry *e = xcalloc(1, sizeof *e + len + 1);
 
-	copy(e->sim_id, sizeof e->sim_id, sim);
+	memcpy(e->sim_id, sim ? sim : "", len);
 	e->exit_code = -1;
 	e->progress = -1;
 	e->actual_cost = -1;
@@ -584,13 +585,16 @@ void runs_apply_status(struct gcr_runs *runs, struct run_entry *e, const struct 
 		runs_set_str(&e->log_stream, st->log_stream);
 		runs_set_str(&e->progress_token, NULL);   /* a new attempt's stream */
 	}
-	free(e->attempts);
-	e->attempts = NULL;
-	e->nattempts = st->nattempts;
-	if (st->nattempts > 0) {
-		e->attempts = xcalloc((size_t)st->nattempts, sizeof *e->attempts);
-		memcpy(e->attempts, st->attempts, (size_t)st->nattempts * sizeof *e->attempts);
+	if (e->nattempts != st->nattempts) {
+		/* Reallocated only when their number changes (not every refresh). */
+		free(e->attempts);
+		e->attempts = NULL;
+		e->nattempts = st->nattempts;
+		if (st->nattempts > 0)
+			e->attempts = xcalloc((size_t)st->nattempts, sizeof *e->attempts);
 	}
+	if (st->nattempts > 0)
+		memcpy(e->attempts, st->attempts, (size_t)st->nattempts * sizeof *e->attempts);
 	if (e->state == GCR_RUN_SUCCEEDED)
 		e->progress = 1;
 	if (gcr_run_state_is_final(e->state) && !was_final)

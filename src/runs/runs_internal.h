@@ -19,7 +19,6 @@
  * runs the same handful of instance types, regions, states and texts would
  * otherwise be 10,000 copies each (issue 7's memory budget). */
 struct run_entry {
-	char sim_id[64];
 	char *name, *job_id, *results_uri, *reason, *log_stream;
 	char *progress_token;           /* next log page for progress */
 	const char *summary, *instance_type, *region;   /* shared */
@@ -51,7 +50,12 @@ struct run_entry {
 	bool benchmark_pending : 1;     /* Benchmarks PutItem + measurement not done */
 	bool notify_end : 1;            /* call the ended listener this cycle */
 	bool progress_busy : 1;         /* a log read for progress is running */
+	/* Allocated to fit (at most SIM_ID_MAX bytes); last, so that an entry
+	 * takes no more than its id needs. */
+	char sim_id[];
 };
+
+#define SIM_ID_MAX 63
 
 /* An open-addressing table of pointers found by a string key (the model's
  * sim id index and its string pool); see runs.c. */
