@@ -494,6 +494,68 @@ START_TEST(offline_refresh_sends_nothing)
 }
 END_TEST
 
+/* The model keeps one copy of the strings runs share (the pool), finds
+ * runs by sim id through its own index, and derives the journal's
+ * results location instead of storing it (issue 7's memory budget). */
+START_TEST(runs_share_strings_and_derive_results)
+{
+	struct gcr_runs *runs = model();
+	struct run_entry *a = runs_entry_find(runs, "gcr-20260101T000000Z-aaaa0001", NULL);
+	struct run_entry *b = runs_entry_find(runs, "gcr-20260102T000000Z-bbbb0002", NULL);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_str_eq(a->instance_type, "c5.4xlarge");
+	ck_assert_ptr_eq(a->instance_type, b->instance_type);
+	ck_assert_ptr_eq(a->region, b->region);
+	ck_assert_ptr_eq(a->user_id, b->user_id);
+	ck_assert_ptr_eq(a->table, b->table);
+	ck_assert_ptr_eq(a->config_type, b->config_type);
+	ck_assert_ptr_eq(a->summary, b->summary);
+	ck_assert_ptr_null(b->results_uri);
+	ck_assert_str_eq(gcr_runs_find(runs, b->sim_id)->results_uri,
+			 "s3://b1/u1/results/22222222-0000-0000-0000-000000000002/");
+	gcr_runs_free(runs);
+}
+END_TEST
+
+START_TEST(many_runs_found_by_sim_id_on_refresh)
+{
+	struct gcr_runs *runs;
+	struct gcr_error err;
+	char sim[64];
+	json_t *f = json_pack("{s:s, s:{s:s, s:s}}", "target", "batch", "plan", "user_id", "u1",
+			      "bucket", "b1");
+	int calls = 0;
+
+	/* More intents than the index's first size: it grows while loading. */
+	for (int i = 0; i < 300; i++) {
+		snprintf(sim, sizeof sim, "gcr-20260201T0000%02dZ-%08x", i % 60, (unsigned)i);
+		ck_assert_int_eq(gcr_journal_append(journal, sim, "intent", f, &err), GCR_OK);
+	}
+	json_decref(f);
+	runs = model();
+	ck_assert_uint_eq(gcr_runs_count(runs), 304);
+	ck_assert_int_eq(gcr_runs_find(runs, "gcr-20260201T000030Z-00000096")->status.state,
+			 GCR_RUN_INTENT);
+	/* Another process submits one of them: the refresh finds its entry
+	 * (no second one) and takes the job id. */
+	f = json_pack("{s:s}", "job_id", "33333333-0000-0000-0000-000000000150");
+	ck_assert_int_eq(gcr_journal_append(journal, "gcr-20260201T000030Z-00000096", "submitted",
+					    f, &err), GCR_OK);
+	json_decref(f);
+	gcr_runs_refresh_once(runs, on_refreshed, &calls);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	ck_assert_int_eq(calls, 1);
+	ck_assert_uint_eq(gcr_runs_count(runs), 304);
+	ck_assert_str_eq(gcr_runs_find(runs, "gcr-20260201T000030Z-00000096")->status.job_id,
+			 "33333333-0000-0000-0000-000000000150");
+	ck_assert_str_eq(gcr_runs_find(runs, "gcr-20260201T000030Z-00000096")->results_uri,
+			 "s3://b1/u1/results/33333333-0000-0000-0000-000000000150/");
+	gcr_runs_free(runs);
+}
+END_TEST
+
 static Suite *runs_suite(void)
 {
 	Suite *s = suite_create("runs");
@@ -515,6 +577,8 @@ static Suite *runs_suite(void)
 	tcase_add_test(m, run_end_journaled_once);
 	tcase_add_test(m, spec_for_resubmit);
 	tcase_add_test(m, offline_refresh_sends_nothing);
+	tcase_add_test(m, runs_share_strings_and_derive_results);
+	tcase_add_test(m, many_runs_found_by_sim_id_on_refresh);
 	suite_add_tcase(s, m);
 	return s;
 }
