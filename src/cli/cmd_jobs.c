@@ -74,15 +74,18 @@ static void print_table(struct runs_cli *c)
 	size_t active = 0;
 	struct gcr_runs_health h;
 	char el[24], eta[24], cost[24], est[64], prog[16], when[32];
+	struct gcr_run *r;
 
 	if (n == 0) {
 		printf(_("No runs yet.  Submit one with gcrunner submit (or start gcrunner).\n"));
 		return;
 	}
+	/* One run at a time, built into r: gcr_runs_at would keep all of them. */
+	if (!(r = malloc(sizeof *r)))
+		abort();
 	printf("%-32s %-18s %-10s %8s %8s %8s %-18s %s\n", _("ID"), _("NAME"), _("STATUS"),
 	       _("PROGRESS"), _("ELAPSED"), _("ETA"), _("COST (ESTIMATE)"), _("INSTANCE"));
-	for (size_t i = 0; i < n; i++) {
-		const struct gcr_run *r = gcr_runs_at(c->runs, i);
+	for (size_t i = 0; i < n && gcr_runs_copy_at(c->runs, i, r); i++) {
 		const struct gcr_run_status *s = &r->status;
 
 		if (!gcr_run_state_is_final(s->state))
@@ -113,6 +116,7 @@ static void print_table(struct runs_cli *c)
 		if (*r->sim_time_reached && s->state == GCR_RUN_RUNNING)
 			printf(_("    simulated time reached: %s\n"), r->sim_time_reached);
 	}
+	free(r);
 	gcr_runs_health(c->runs, &h);
 	if (h.last_refresh_ms) {
 		time_t t = (time_t)(h.last_refresh_ms / 1000);
@@ -137,12 +141,16 @@ static void watch_refresh(struct watch *w);
 
 static bool all_ended(struct runs_cli *c)
 {
-	for (size_t i = 0, n = gcr_runs_count(c->runs); i < n; i++) {
-		const struct gcr_run *r = gcr_runs_at(c->runs, i);
+	struct gcr_run *r = malloc(sizeof *r);
+	bool ended = true;
+
+	if (!r)
+		abort();
+	for (size_t i = 0; ended && gcr_runs_copy_at(c->runs, i, r); i++)
 		if (!gcr_run_state_is_final(r->status.state) && *r->status.job_id)
-			return false;
-	}
-	return true;
+			ended = false;
+	free(r);
+	return ended;
 }
 
 static void on_tick(uv_timer_t *t)

@@ -1375,6 +1375,18 @@ json_t *gcr_run_to_json(const struct gcr_run *r)
 	return j;
 }
 
+bool gcr_runs_copy_at(const struct gcr_runs *runs, size_t i, struct gcr_run *out)
+{
+	if (i >= runs->n)
+		return false;
+	/* What gcr_runs_at shows, when it was built since the last change. */
+	if (runs->v[i]->pub)
+		*out = *runs->v[i]->pub;
+	else
+		materialize(runs, runs->v[i], out);
+	return true;
+}
+
 json_t *gcr_runs_json_at(const struct gcr_runs *runs, size_t i)
 {
 	struct gcr_run *r;
@@ -1385,7 +1397,7 @@ json_t *gcr_runs_json_at(const struct gcr_runs *runs, size_t i)
 	if (runs->v[i]->pub)
 		return gcr_run_to_json(runs->v[i]->pub);
 	r = xcalloc(1, sizeof *r);
-	materialize(runs, runs->v[i], r);
+	gcr_runs_copy_at(runs, i, r);
 	j = gcr_run_to_json(r);
 	free(r);
 	return j;

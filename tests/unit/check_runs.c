@@ -513,8 +513,20 @@ START_TEST(runs_share_strings_and_derive_results)
 	ck_assert_ptr_eq(a->config_type, b->config_type);
 	ck_assert_ptr_eq(a->summary, b->summary);
 	ck_assert_ptr_null(b->results_uri);
+	/* gcr_runs_copy_at builds into the caller's struct and keeps nothing. */
+	{
+		struct gcr_run *r = malloc(sizeof *r);
+		ck_assert(gcr_runs_copy_at(runs, 2, r));
+		ck_assert_str_eq(r->sim_id, b->sim_id);
+		ck_assert_str_eq(r->results_uri,
+				 "s3://b1/u1/results/22222222-0000-0000-0000-000000000002/");
+		ck_assert_ptr_null(b->pub);
+		ck_assert(!gcr_runs_copy_at(runs, 4, r));
+		free(r);
+	}
 	ck_assert_str_eq(gcr_runs_find(runs, b->sim_id)->results_uri,
 			 "s3://b1/u1/results/22222222-0000-0000-0000-000000000002/");
+	ck_assert_ptr_nonnull(b->pub);
 	gcr_runs_free(runs);
 }
 END_TEST
