@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,8 @@ struct gcr_journal {
 	int fd;
 	off_t read_offset;      /* bytes of the file already replayed */
 	long long last_seq;
-	json_t *index;          /* sim id -> position in entries */
+	uint32_t *index;        /* open addressing: entry position + 1, 0 = free */
+	size_t index_cap;       /* a power of two, kept under half full */
 	struct sim_entry **entries; /* in first-seen order */
 	size_t nentries, entries_cap;
 	struct sim_entry *ring[CACHE_MAX];
@@ -57,19 +59,67 @@ static bool entry_pinned(const struct sim_entry *e)
 	return !e->closed && !e->ended && !e->has_job;
 }
 
+/* FNV-1a: sim ids are short; a plain hash keeps the index at 4 bytes a
+ * slot (a jansson object cost ~130 bytes a run). */
+static size_t hash_id(const char *id)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* True when sim is in the index, at *slot; else *slot is where it goes. */
+static bool slot_of(const struct gcr_journal *j, const char *sim, size_t *slot)
+{
+	size_t mask = j->index_cap - 1;
+
+	for (*slot = hash_id(sim) & mask; j->index[*slot]; *slot = (*slot + 1) & mask)
+		if (strcmp(j->entries[j->index[*slot] - 1]->id, sim) == 0)
+			return true;
+	return false;
+}
+
 static struct sim_entry *find_entry(const struct gcr_journal *j, const char *sim)
 {
-	json_t *pos = json_object_get(j->index, sim);
+	size_t slot;
 
-	return pos ? j->entries[json_integer_value(pos)] : NULL;
+	return j->index_cap && slot_of(j, sim, &slot) ? j->entries[j->index[slot] - 1] : NULL;
+}
+
+/* Doubles the index when it would be half full. */
+static bool index_reserve(struct gcr_journal *j)
+{
+	size_t cap = j->index_cap ? j->index_cap * 2 : 256;
+	uint32_t *old = j->index;
+	size_t old_cap = j->index_cap;
+
+	if ((j->nentries + 1) * 2 <= j->index_cap)
+		return true;
+	j->index = calloc(cap, sizeof *j->index);
+	if (!j->index) {
+		j->index = old;
+		return false;
+	}
+	j->index_cap = cap;
+	for (size_t i = 0; i < old_cap; i++) {
+		size_t slot;
+		if (old[i] && !slot_of(j, j->entries[old[i] - 1]->id, &slot))
+			j->index[slot] = old[i];
+	}
+	free(old);
+	return true;
 }
 
 static struct sim_entry *add_entry(struct gcr_journal *j, const char *sim)
 {
 	struct sim_entry *e = calloc(1, sizeof *e);
 
-	if (!e)
+	if (!e || !index_reserve(j)) {
+		free(e);
 		return NULL;
+	}
 	if (j->nentries == j->entries_cap) {
 		size_t cap = j->entries_cap ? j->entries_cap * 2 : 64;
 		struct sim_entry **grown = realloc(j->entries, cap * sizeof *grown);
@@ -86,7 +136,11 @@ static struct sim_entry *add_entry(struct gcr_journal *j, const char *sim)
 		free(e);
 		return NULL;
 	}
-	json_object_set_new(j->index, sim, json_integer((json_int_t)j->nentries));
+	{
+		size_t slot;
+		slot_of(j, sim, &slot);
+		j->index[slot] = (uint32_t)(j->nentries + 1);
+	}
 	j->entries[j->nentries++] = e;
 	return e;
 }
@@ -290,7 +344,6 @@ enum gcr_status gcr_journal_open(const char *path, struct gcr_journal **out,
 		free(j);
 		return st;
 	}
-	j->index = json_object();
 	st = replay_from_offset(j, err);
 	if (st != GCR_OK) {
 		gcr_journal_close(j);
@@ -316,7 +369,7 @@ void gcr_journal_close(struct gcr_journal *j)
 		free(e);
 	}
 	free(j->entries);
-	json_decref(j->index);
+	free(j->index);
 	free(j->path);
 	free(j);
 }
