@@ -21,6 +21,7 @@
 #include "aws/sts.h"
 #include "catalog.h"
 #include "i18n.h"
+#include "log.h"
 #include "paths.h"
 #include "setup/guide.h"
 #include "setup/setup.h"
@@ -109,17 +110,36 @@ struct setup_screen {
 	bool requested[2];                  /* an increase was requested */
 };
 
-static int aws_files_exist(void)
+/* Skipping the offer is remembered in the state directory (not in the
+ * configuration, which stays the user's): it is offered on the first
+ * start only, and `gcrunner setup` is always there. */
+static char *skip_marker_path(void)
 {
-	char *paths[2] = { gcr_aws_config_file_path(), gcr_aws_credentials_file_path() };
-	int found = 0;
+	char *dir = gcr_dir(GCR_DIR_STATE);
+	char *path = dir ? gcr_strdup_printf("%s/setup-offer-skipped", dir) : NULL;
 
-	for (int i = 0; i < 2; i++) {
-		if (paths[i] && access(paths[i], R_OK) == 0)
-			found = 1;
-		free(paths[i]);
-	}
-	return found;
+	free(dir);
+	return path;
+}
+
+static bool offer_was_skipped(void)
+{
+	char *path = skip_marker_path();
+	bool skipped = path && access(path, F_OK) == 0;
+
+	free(path);
+	return skipped;
+}
+
+static void remember_skip(void)
+{
+	char *path = skip_marker_path();
+	struct gcr_error err;
+	static const char text[] = "The setup offer was skipped; run 'gcrunner setup' any time.\n";
+
+	if (path && gcr_write_file_atomic(path, text, sizeof text - 1, 0600, &err) != GCR_OK)
+		gcr_log_debug("cannot remember the skipped setup offer: %s", err.message);
+	free(path);
 }
 
 struct setup_screen *setup_screen_offer(struct gcr_settings *settings,
@@ -128,7 +148,7 @@ struct setup_screen *setup_screen_offer(struct gcr_settings *settings,
 	struct setup_screen *s;
 
 	if (!settings || gcr_settings_existed(settings) || getenv("GCRUNNER_NO_SETUP_OFFER") ||
-	    !aws_files_exist())
+	    offer_was_skipped())
 		return NULL;
 	s = calloc(1, sizeof *s);
 	if (!s)
@@ -858,6 +878,8 @@ static unsigned go_back(struct setup_screen *s)
 	case SS_INSPECTING:
 		return UI_HANDLED;      /* wait: the engine is at work */
 	default:
+		if (s->state != SS_DONE)
+			remember_skip();
 		hand_over(s);
 		return UI_HANDLED | UI_REDRAW | UI_RELAYOUT;
 	}

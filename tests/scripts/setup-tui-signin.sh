@@ -10,6 +10,13 @@
 . "$top_srcdir/tests/tui/lib.sh"
 . "$top_srcdir/tests/testbed/testbed-lib.sh"
 . "$top_srcdir/tests/scripts/setup-lib.sh"
+unset GCRUNNER_NO_SETUP_OFFER   # tests/tui/lib.sh sets it for the other screens
+# Esc remembers the skipped offer (setup-tui.sh tests that); every start
+# here is a first start again.
+offer_start() {
+	rm -f "$XDG_STATE_HOME/gcrunner/setup-offer-skipped"
+	tui_start "$@"
+}
 
 testbed_need_node
 testbed_start
@@ -58,7 +65,7 @@ printf '# keep this comment\n[colleague]\naws_access_key_id = AKIAOTHERCOLLEAGUE
 chmod 644 "$HOME/.aws/credentials"
 # The key may read the quota but not create IAM roles: both are named.
 tbctl POST credentials "{\"accessKeyId\":\"$KEY\",\"secretAccessKey\":\"$SECRET\",$WHO,\"denied\":[\"iam:CreateRole\"]}" >/dev/null
-tui_start 80 24
+offer_start 80 24
 tui_check "gcrunner: set up AWS" "setup offered on first start"
 tui_keys Enter
 tui_check "No AWS credentials work here" "no credentials: the sign-in is offered"
@@ -132,7 +139,7 @@ tui_keys q
 
 # --- the quota permission missing -------------------------------------------------------------
 tbctl POST credentials "{\"accessKeyId\":\"$KEY\",\"secretAccessKey\":\"$SECRET\",$WHO,\"denied\":[\"servicequotas:GetServiceQuota\"]}" >/dev/null
-tui_start 80 24
+offer_start 80 24
 tui_check "gcrunner: set up AWS" "offered again (nothing written)"
 tui_keys Enter
 tui_check "No AWS credentials work here" "the default profile has no keys: sign-in again"
@@ -156,7 +163,7 @@ tbctl POST credentials "{\"accessKeyId\":\"$KEY\",\"secretAccessKey\":\"$SECRET\
 rm -rf "$HOME/.aws"
 mkdir -p "$HOME/.aws"
 printf '[default]\nregion = us-east-1\n' >"$HOME/.aws/config"
-tui_start 80 24
+offer_start 80 24
 tui_check "gcrunner: set up AWS" "offered (SSO run)"
 tui_keys Enter
 tui_check "No AWS credentials work here" "sign-in offered"
@@ -201,7 +208,7 @@ tui_keys q
 rm -rf "$HOME/.aws"
 mkdir -p "$HOME/.aws"
 printf '[default]\noutput = json\n' >"$HOME/.aws/config"
-tui_start 80 24 AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET"
+offer_start 80 24 AWS_ACCESS_KEY_ID="$KEY" AWS_SECRET_ACCESS_KEY="$SECRET"
 tui_check "gcrunner: set up AWS" "offered (no region)"
 tui_keys Enter
 tui_check "Choose the region to run in" "no region: asked first"

@@ -1,8 +1,9 @@
 #!/bin/sh
 # setup-tui.sh: the setup screen the full-screen program offers on first
-# start (no configuration file, AWS files in ~/.aws): skipped with Esc to
-# the wizard; not offered otherwise; and, where the AWS client knows IAM,
-# the plan shown and applied after the yes/no question.
+# start (no configuration file), with or without AWS files in ~/.aws:
+# skipped with Esc to the wizard and then not offered again; not offered
+# with a configuration; and, where the AWS client knows IAM, the plan shown
+# and applied after the yes/no question.
 . "$top_srcdir/tests/scripts/lib.sh"
 . "$top_srcdir/tests/testbed/testbed-lib.sh"
 export ASAN_OPTIONS=detect_leaks=0 GCR_TUI_NOW=2026-12-01
@@ -44,11 +45,23 @@ start() {
 		"env $* LANG=C.UTF-8 TERM=tmux-256color '$GCRUNNER' 2>'$TEST_TMP/stderr'; echo EXIT=\$?; sleep 30"
 }
 
-# Not offered without AWS files.
+# Offered without AWS files too (a first-time user needs the sign-in most);
+# Esc skips, and the skip is remembered outside the configuration.
+SKIPPED="$XDG_STATE_HOME/gcrunner/setup-offer-skipped"
 start
-wait_for "gcrunner: new GEOS-Chem run" && pass "no AWS files: the wizard at once" \
-	|| fail "no wizard: $(screen | head -5)"
+wait_for "gcrunner: set up AWS" && pass "no AWS files: setup offered on first start" \
+	|| fail "no offer: $(screen | head -5)"
+keys Escape
+wait_for "gcrunner: new GEOS-Chem run" && pass "no AWS files: Esc skips to the wizard" \
+	|| fail "no wizard after Esc: $(screen | head -5)"
 keys q
+[ -f "$SKIPPED" ] && pass "the skip is remembered in the state directory" || fail "no skip marker"
+[ ! -e "$CONFIG" ] && pass "skipping writes no configuration" || fail "configuration written"
+start
+wait_for "gcrunner: new GEOS-Chem run" && pass "after a skip: the wizard at once" \
+	|| fail "offered again after a skip: $(screen | head -5)"
+keys q
+rm -f "$SKIPPED"
 mkdir -p "$HOME/.aws"
 printf '[default]\nregion = us-east-1\n' >"$HOME/.aws/config"
 
@@ -61,6 +74,7 @@ keys Escape
 wait_for "gcrunner: new GEOS-Chem run" && pass "Esc skips to the wizard" || fail "no wizard after Esc"
 keys q
 [ ! -e "$CONFIG" ] && pass "skipping writes no configuration" || fail "configuration written"
+rm -f "$SKIPPED"
 
 start GCRUNNER_NO_SETUP_OFFER=1
 wait_for "gcrunner: new GEOS-Chem run" && pass "GCRUNNER_NO_SETUP_OFFER: not offered" || fail "offered"

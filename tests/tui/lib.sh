@@ -27,6 +27,9 @@ if ! command -v "$TMUX_BIN" >/dev/null 2>&1; then
 fi
 
 TUI_EXPECTED="$top_srcdir/tests/tui/expected"
+# The first start offers setup; tests of other screens start past it
+# (setup tests unset this).
+export GCRUNNER_NO_SETUP_OFFER=1
 # A new server (and socket) per start: a server still shutting down never
 # meets the next one.
 TUI_SERVERS=0
