@@ -45,6 +45,16 @@ struct dashboard {
 	size_t *order;
 	size_t norder;
 	bool stale;                       /* the model changed: copy the rows again */
+	/* A change is copied in slices on the loop (REBUILD_SLICE rows or
+	 * REBUILD_BUDGET_MS per pass) into next_rows while rows stays shown,
+	 * then swapped in: no pass holds the loop for all 10,000 runs. */
+	struct gcr_run *scratch;          /* one run, reused for every copy */
+	struct dash_row *next_rows;
+	size_t next_n, next_cap, next_done;
+	bool rebuilding;
+	bool in_place;                    /* the copy goes over rows, not next_rows */
+	uv_idle_t rebuild;
+	bool rebuild_open;
 	bool reorder;                     /* sort or filter changed */
 	enum dash_sort sort;
 	enum dash_filter filter;
@@ -510,56 +520,158 @@ static int compare_ids(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
-/* Copies every run into rows, keeping the marks. */
-static void copy_rows(struct dashboard *d)
+enum { REBUILD_SLICE = 500 };
+#define REBUILD_BUDGET_MS 4.0
+
+/* Starts copying the model's runs (from the first): over the shown rows
+ * when the model holds the same number of runs (a change of states,
+ * progress or cost; each row is whole, old or new, at any moment), else
+ * into next_rows, swapped in at the end. */
+static void rebuild_begin(struct dashboard *d)
 {
 	size_t n = d->runs ? gcr_runs_count(d->runs) : 0;
+
+	if (!d->scratch && !(d->scratch = malloc(sizeof *d->scratch)))
+		abort();
+	d->in_place = n > 0 && n == d->nrows;
+	if (!d->in_place && (n > d->next_cap || !d->next_rows)) {
+		size_t cap = n + n / 4 + 16;
+		free(d->next_rows);
+		if (!(d->next_rows = malloc(cap * sizeof *d->next_rows)))
+			abort();
+		d->next_cap = cap;
+	}
+	d->next_n = n;
+	d->next_done = 0;
+	d->rebuilding = true;
+	d->stale = false;
+}
+
+/* Run `done` is not the shown row's run (runs came or went in the middle
+ * of a copy over the shown rows): the rest goes to a new array. */
+static void rebuild_leave_place(struct dashboard *d, size_t done)
+{
+	size_t cap = d->next_n + d->next_n / 4 + 16;
+
+	free(d->next_rows);
+	if (!(d->next_rows = malloc(cap * sizeof *d->next_rows)))
+		abort();
+	d->next_cap = cap;
+	memcpy(d->next_rows, d->rows, done * sizeof *d->rows);
+	d->in_place = false;
+}
+
+/* The copy is complete: it replaces the shown rows, marks follow their
+ * runs, and the list is ordered again. */
+static void rebuild_swap(struct dashboard *d)
+{
 	char (*marked)[64] = NULL;
 	size_t nm = 0;
-	int64_t now = now_ms();
-	double t0 = ui_now_ms();
 
-	if (d->nmarked) {
-		marked = calloc(d->nmarked, sizeof *marked);
-		for (size_t i = 0; marked && i < d->nrows; i++)
-			if (d->rows[i].marked && nm < d->nmarked)
-				memcpy(marked[nm++], d->rows[i].sim_id, 64);
-		if (marked)
-			qsort(marked, nm, sizeof *marked, compare_ids);
-	}
-	if (n > d->cap) {
-		size_t cap = n + n / 4 + 16;
-		struct dash_row *rows = realloc(d->rows, cap * sizeof *rows);
-		size_t *order = realloc(d->order, cap * sizeof *order);
-		if (!rows || !order)
-			abort();
-		d->rows = rows;
-		d->order = order;
-		d->cap = cap;
+	if (!d->in_place) {
+		if (d->nmarked) {
+			marked = calloc(d->nmarked, sizeof *marked);
+			for (size_t i = 0; marked && i < d->nrows; i++)
+				if (d->rows[i].marked && nm < d->nmarked)
+					memcpy(marked[nm++], d->rows[i].sim_id, 64);
+			if (marked)
+				qsort(marked, nm, sizeof *marked, compare_ids);
+		}
+		if (d->next_cap > d->cap || !d->order) {
+			size_t *order = realloc(d->order, d->next_cap * sizeof *order);
+			if (!order)
+				abort();
+			d->order = order;
+		}
+		for (size_t i = 0; i < d->next_n; i++) {
+			struct dash_row *r = &d->next_rows[i];
+			r->marked = nm && r->sim_id[0] &&
+				    bsearch(r->sim_id, marked, nm, sizeof *marked, compare_ids);
+		}
+		free(marked);
+		/* The old rows go: between changes only one copy is kept. */
+		free(d->rows);
+		d->rows = d->next_rows;
+		d->cap = d->next_cap;
+		d->nrows = d->next_n;
+		d->next_rows = NULL;
+		d->next_cap = 0;
 	}
 	d->nmarked = 0;
 	d->nactive = 0;
-	for (size_t i = 0; i < n; i++) {
-		json_t *r = gcr_runs_json_at(d->runs, i);
-		d->rows[i].marked = false;
-		if (!r) {
-			memset(&d->rows[i], 0, sizeof d->rows[i]);
-			continue;
-		}
-		dash_row_from_json(&d->rows[i], r, now);
-		json_decref(r);
+	for (size_t i = 0; i < d->nrows; i++) {
 		if (is_running(d->rows[i].state))
 			d->nactive++;
-		if (nm && bsearch(d->rows[i].sim_id, marked, nm, sizeof *marked, compare_ids)) {
-			d->rows[i].marked = true;
+		if (d->rows[i].marked)
 			d->nmarked++;
-		}
 	}
-	free(marked);
-	d->nrows = n;
-	d->stale = false;
+	d->rebuilding = false;
 	d->reorder = true;
-	gcr_log_debug("dashboard: %zu runs copied in %.1f ms", n, ui_now_ms() - t0);
+}
+
+/* Copies up to max_rows more runs, stopping early after budget_ms;
+ * true when the copy is complete and swapped in. */
+static bool rebuild_step(struct dashboard *d, size_t max_rows, double budget_ms)
+{
+	int64_t now = now_ms();
+	double t0 = ui_now_ms();
+	size_t done = 0;
+
+	while (d->next_done < d->next_n && done < max_rows) {
+		size_t i = d->next_done;
+		bool ok = gcr_runs_copy_list_at(d->runs, i, d->scratch);
+		struct dash_row *r;
+
+		if (d->in_place && (!ok || strcmp(d->scratch->sim_id, d->rows[i].sim_id) != 0))
+			rebuild_leave_place(d, i);
+		r = d->in_place ? &d->rows[i] : &d->next_rows[i];
+		if (!d->in_place)
+			r->marked = false;
+		if (ok)
+			dash_row_from_run(r, d->scratch, now);   /* keeps r->marked */
+		else
+			memset(r, 0, sizeof *r);
+		d->next_done++;
+		/* The clock is read every 50 rows: a read costs about a row. */
+		if (++done % 50 == 0 && ui_now_ms() - t0 > budget_ms)
+			break;
+	}
+	gcr_log_debug("dashboard: %zu of %zu runs copied in %.2f ms", done, d->next_n,
+		      ui_now_ms() - t0);
+	if (d->next_done < d->next_n)
+		return false;
+	rebuild_swap(d);
+	return true;
+}
+
+static void on_rebuild(uv_idle_t *h)
+{
+	struct dashboard *d = h->data;
+
+	if (!d->rebuilding || d->freeing || !d->runs) {
+		uv_idle_stop(h);
+		return;
+	}
+	if (rebuild_step(d, REBUILD_SLICE, REBUILD_BUDGET_MS)) {
+		uv_idle_stop(h);
+		if (d->app)
+			ui_app_request_redraw(d->app);
+	}
+}
+
+/* Copies the runs into rows, keeping the marks: at once when nothing is
+ * shown yet (the first frame) or there is no loop, else in slices. */
+static void copy_rows(struct dashboard *d)
+{
+	rebuild_begin(d);
+	if (!d->nrows || !d->rebuild_open || !d->runs) {
+		double t0 = ui_now_ms();
+		rebuild_step(d, SIZE_MAX, 1e300);
+		gcr_log_debug("dashboard: %zu runs copied at once in %.1f ms", d->nrows,
+			      ui_now_ms() - t0);
+		return;
+	}
+	uv_idle_start(&d->rebuild, on_rebuild);
 }
 
 static void order_rows(struct dashboard *d)
@@ -717,7 +829,16 @@ void dashboard_attach(struct dashboard *d, struct ui_app *app,
 		uv_timer_init(ui_app_loop(app), &d->ended_timer);
 		d->ended_timer.data = d;
 		d->ended_open = true;
+		uv_idle_init(ui_app_loop(app), &d->rebuild);
+		d->rebuild.data = d;
+		d->rebuild_open = true;
 	}
+}
+
+static void on_rebuild_closed(uv_handle_t *h)
+{
+	struct dashboard *d = h->data;
+	d->rebuild_open = false;
 }
 
 static void on_tick_closed(uv_handle_t *h)
@@ -746,6 +867,8 @@ void dashboard_stop(struct dashboard *d)
 		uv_close((uv_handle_t *)&d->tick, on_tick_closed);
 	if (d->ended_open)
 		uv_close((uv_handle_t *)&d->ended_timer, on_tick_closed);
+	if (d->rebuild_open)
+		uv_close((uv_handle_t *)&d->rebuild, on_rebuild_closed);
 }
 
 void dashboard_free(struct dashboard *d)
@@ -754,9 +877,11 @@ void dashboard_free(struct dashboard *d)
 		return;
 	dashboard_stop(d);
 	results_free(d->results);
-	while (d->saves > 0 || d->tick_open || d->ended_open)
+	while (d->saves > 0 || d->tick_open || d->ended_open || d->rebuild_open)
 		uv_run(dashboard_loop(d), UV_RUN_ONCE);
 	free(d->ask_sims);
+	free(d->scratch);
+	free(d->next_rows);
 	free(d->rows);
 	free(d->order);
 	free(d);
@@ -1289,6 +1414,23 @@ static void draw_row(const struct dash_row *r, int y, int cols,
 		ui_draw_text_cut(y, x, c->why, at_cursor ? base : UI_ROLE_REASON, r->explanation);
 }
 
+/* The run of a shown row, built into scratch: gcr_runs_find would keep
+ * an 11 KB copy in the model for every run the cursor passes over. */
+static const struct gcr_run *row_run(struct dashboard *d, const struct dash_row *r)
+{
+	size_t i = (size_t)(r - d->rows);
+
+	if (!d->runs)
+		return NULL;
+	if (!d->scratch && !(d->scratch = malloc(sizeof *d->scratch)))
+		abort();
+	/* The model's index of the row, unless the model changed since. */
+	if (i < d->nrows && gcr_runs_copy_at(d->runs, i, d->scratch) &&
+	    strcmp(d->scratch->sim_id, r->sim_id) == 0)
+		return d->scratch;
+	return gcr_runs_find(d->runs, r->sim_id);
+}
+
 /* The highlighted run in two lines under the list. */
 static void draw_cursor_details(struct dashboard *d, const struct dash_row *r, int y, int cols,
 				int64_t now)
@@ -1312,7 +1454,7 @@ static void draw_cursor_details(struct dashboard *d, const struct dash_row *r, i
 		ui_draw_text_cut(y + 1, 0, cols, UI_ROLE_WARNING, buf);
 		return;
 	}
-	run = d->runs ? gcr_runs_find(d->runs, r->sim_id) : NULL;
+	run = row_run(d, r);
 	if (run && run->status.state == GCR_RUN_RUNNING && run->sim_time_reached[0])
 		snprintf(buf, sizeof buf, _("Simulated time reached: %s"), run->sim_time_reached);
 	else if (run && run->status.state == GCR_RUN_SUCCEEDED && run->results_uri[0])

@@ -202,4 +202,11 @@ const char *gcr_run_explain(const char *native_state, const char *reason);
 /* True when id is a prefix of more than one run (gcr_runs_find gave NULL). */
 bool gcr_runs_find_ambiguous(const struct gcr_runs *runs, const char *id);
 
+/* ---- added by the dashboard's list ------------------------------------------------------ */
+
+/* gcr_runs_copy_at without reading the spec back from the journal (the
+ * list needs no spec; out->spec is left empty unless gcr_runs_at built
+ * the run already): about 10 times faster.  false out of range. */
+bool gcr_runs_copy_list_at(const struct gcr_runs *runs, size_t i, struct gcr_run *out);
+
 #endif

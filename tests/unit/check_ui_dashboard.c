@@ -164,6 +164,22 @@ END_TEST
 
 /* ---- rows from the real model over a journal ---------------------------------------------- */
 
+/* Two rows of the same run agree (created_ms to the second: the JSON
+ * form has whole seconds). */
+static void assert_same_row(const struct dash_row *a, const struct dash_row *b)
+{
+	ck_assert_str_eq(a->sim_id, b->sim_id);
+	ck_assert_str_eq(a->name, b->name);
+	ck_assert_str_eq(a->job_id, b->job_id);
+	ck_assert_str_eq(a->summary, b->summary);
+	ck_assert_str_eq(a->instance, b->instance);
+	ck_assert_int_eq(a->state, b->state);
+	ck_assert_int_eq(a->target, b->target);
+	ck_assert_double_eq_tol(a->estimate, b->estimate, 1e-9);
+	ck_assert_int_eq(a->created_ms / 1000, b->created_ms / 1000);
+	ck_assert(a->created_ms > 0);
+}
+
 START_TEST(rows_from_the_runs_model)
 {
 	char dir[] = "/tmp/check_ui_dashboard.XXXXXX", path[256];
@@ -173,6 +189,7 @@ START_TEST(rows_from_the_runs_model)
 	struct gcr_runs_options opt;
 	struct gcr_runs *runs = NULL;
 	struct dash_row row;
+	struct gcr_run *listed;
 	json_t *f;
 
 	ck_assert(mkdtemp(dir) != NULL);
@@ -197,6 +214,11 @@ START_TEST(rows_from_the_runs_model)
 	opt.no_table = true;
 	ck_assert_int_eq(gcr_runs_new(&env, &opt, &runs, &err), GCR_OK);
 	ck_assert_uint_eq(gcr_runs_count(runs), 1);
+	/* The list's copy first: gcr_runs_at has not built the run yet. */
+	listed = calloc(1, sizeof *listed);
+	ck_assert_ptr_nonnull(listed);
+	ck_assert(gcr_runs_copy_list_at(runs, 0, listed));
+	ck_assert(!gcr_runs_copy_list_at(runs, 1, listed));   /* out of range */
 	memset(&row, 0, sizeof row);
 	dash_row_from_run(&row, gcr_runs_at(runs, 0), 1000);
 	ck_assert_str_eq(row.sim_id, "gcr-20261127T100000Z-0000abcd");
@@ -210,7 +232,7 @@ START_TEST(rows_from_the_runs_model)
 	ck_assert(dash_row_matches(&row, DASH_FILTER_WAITING, "JULY"));
 	ck_assert(!dash_row_matches(&row, DASH_FILTER_RUNNING, ""));
 	{
-		/* The JSON path (what the dashboard uses for long lists) gives
+		/* The JSON path (jobs --json's form) gives
 		 * the same row. */
 		struct dash_row from_json;
 		json_t *jr = gcr_runs_json_at(runs, 0);
@@ -219,17 +241,28 @@ START_TEST(rows_from_the_runs_model)
 		ck_assert_ptr_nonnull(jr);
 		dash_row_from_json(&from_json, jr, 1000);
 		json_decref(jr);
-		ck_assert_str_eq(from_json.sim_id, row.sim_id);
-		ck_assert_str_eq(from_json.name, row.name);
-		ck_assert_str_eq(from_json.job_id, row.job_id);
-		ck_assert_str_eq(from_json.summary, row.summary);
-		ck_assert_str_eq(from_json.instance, row.instance);
-		ck_assert_int_eq(from_json.state, row.state);
-		ck_assert_int_eq(from_json.target, row.target);
-		ck_assert_double_eq_tol(from_json.estimate, row.estimate, 1e-9);
-		/* createdAt has whole seconds. */
-		ck_assert_int_eq(from_json.created_ms / 1000, row.created_ms / 1000);
-		ck_assert(from_json.created_ms > 0);
+		assert_same_row(&from_json, &row);
+	}
+	{
+		/* The list's copy (what the dashboard uses: no spec read back
+		 * from the journal) gives the same row, before (listed) and
+		 * after gcr_runs_at built the run. */
+		struct gcr_run *run = calloc(1, sizeof *run);
+		struct dash_row from_list;
+
+		ck_assert_ptr_nonnull(run);
+		for (int pass = 0; pass < 2; pass++) {
+			memset(&from_list, 0, sizeof from_list);
+			if (pass == 0)
+				*run = *listed;
+			else
+				ck_assert(gcr_runs_copy_list_at(runs, 0, run));
+			dash_row_from_run(&from_list, run, 1000);
+			assert_same_row(&from_list, &row);
+			ck_assert_int_eq(from_list.created_ms, row.created_ms);
+		}
+		free(run);
+		free(listed);
 	}
 	gcr_runs_free(runs);
 	uv_run(uv_default_loop(), UV_RUN_DEFAULT);
