@@ -160,6 +160,58 @@ static bool is_running(enum gcr_run_state s)
 	return s == GCR_RUN_RUNNING || s == GCR_RUN_STARTING;
 }
 
+/* One shared copy per distinct text, for the rest of the process (cut as
+ * the fixed fields were: 32 bytes for a native state, 200 for an
+ * explanation).  Open addressing; the table is at most half full. */
+static uint32_t text_hash(const char *s)
+{
+	uint32_t h = 2166136261u;   /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static const char *row_text(const char *s, size_t max)
+{
+	static char **slots;
+	static size_t cap, used;
+	char cut[200];
+	size_t i;
+
+	if (!s || !*s)
+		return "";
+	ui_text_copy(cut, max < sizeof cut ? max : sizeof cut, s);
+	if (2 * (used + 1) > cap) {
+		size_t ncap = cap ? cap * 2 : 64;
+		char **n = calloc(ncap, sizeof *n);
+		if (!n)
+			abort();
+		for (size_t k = 0; k < cap; k++) {
+			if (!slots[k])
+				continue;
+			for (i = text_hash(slots[k]) & (ncap - 1); n[i]; i = (i + 1) & (ncap - 1))
+				;
+			n[i] = slots[k];
+		}
+		free(slots);
+		slots = n;
+		cap = ncap;
+	}
+	for (i = text_hash(cut) & (cap - 1); slots[i]; i = (i + 1) & (cap - 1))
+		if (strcmp(slots[i], cut) == 0)
+			return slots[i];
+	if (!(slots[i] = strdup(cut)))
+		abort();
+	used++;
+	return slots[i];
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
 void dash_row_from_run(struct dash_row *row, const struct gcr_run *run, int64_t now_ms)
 {
 	bool marked = row->marked;
@@ -171,9 +223,9 @@ void dash_row_from_run(struct dash_row *row, const struct gcr_run *run, int64_t 
 	ui_text_copy(row->name, sizeof row->name, run->name[0] ? run->name : run->sim_id);
 	ui_text_copy(row->summary, sizeof row->summary, run->summary);
 	ui_text_copy(row->instance, sizeof row->instance, run->instance_type);
-	ui_text_copy(row->native_state, sizeof row->native_state, run->status.native_state);
-	ui_text_copy(row->explanation, sizeof row->explanation,
-		     run->status.explanation[0] ? run->status.explanation : run->status.reason);
+	row->native_state = row_text(run->status.native_state, 32);
+	row->explanation = row_text(run->status.explanation[0] ? run->status.explanation
+				    : run->status.reason, 200);
 	row->target = run->target;
 	row->state = run->status.state;
 	row->nodes = run->nodes > 0 ? run->nodes : 1;
@@ -227,9 +279,9 @@ void dash_row_from_json(struct dash_row *row, json_t *run, int64_t now_ms)
 	ui_text_copy(row->name, sizeof row->name, *jstr(run, "name") ? jstr(run, "name") : row->sim_id);
 	ui_text_copy(row->summary, sizeof row->summary, jstr(run, "summary"));
 	ui_text_copy(row->instance, sizeof row->instance, jstr(run, "instanceType"));
-	ui_text_copy(row->native_state, sizeof row->native_state, jstr(run, "nativeStatus"));
-	ui_text_copy(row->explanation, sizeof row->explanation,
-		     *jstr(run, "explanation") ? jstr(run, "explanation") : jstr(run, "reason"));
+	row->native_state = row_text(jstr(run, "nativeStatus"), 32);
+	row->explanation = row_text(*jstr(run, "explanation") ? jstr(run, "explanation")
+				    : jstr(run, "reason"), 200);
 	if (!gcr_target_from_id(jstr(run, "target"), &row->target))
 		row->target = GCR_TARGET_BATCH;
 	row->state = GCR_RUN_UNKNOWN;
@@ -1411,7 +1463,7 @@ static void draw_row(const struct dash_row *r, int y, int cols,
 	ui_draw_text_right(y, x + c->cost, c->cost, base, buf);
 	x += c->cost + 1;
 	if (c->why > 0 && !gcr_run_state_is_final(r->state) && r->state != GCR_RUN_RUNNING)
-		ui_draw_text_cut(y, x, c->why, at_cursor ? base : UI_ROLE_REASON, r->explanation);
+		ui_draw_text_cut(y, x, c->why, at_cursor ? base : UI_ROLE_REASON, or_empty(r->explanation));
 }
 
 /* The run of a shown row, built into scratch: gcr_runs_find would keep
@@ -1449,7 +1501,7 @@ static void draw_cursor_details(struct dashboard *d, const struct dash_row *r, i
 		snprintf(buf, sizeof buf, _("%s | %s, %s%s | %s"), r->summary, target_short(r->target),
 			 r->instance, spot, r->sim_id);
 	ui_draw_text_cut(y, 0, cols, UI_ROLE_HINT, buf);
-	if (!gcr_run_state_is_final(r->state) && r->state != GCR_RUN_RUNNING && r->explanation[0]) {
+	if (!gcr_run_state_is_final(r->state) && r->state != GCR_RUN_RUNNING && *or_empty(r->explanation)) {
 		snprintf(buf, sizeof buf, _("Why it waits: %s"), r->explanation);
 		ui_draw_text_cut(y + 1, 0, cols, UI_ROLE_WARNING, buf);
 		return;
@@ -1461,7 +1513,7 @@ static void draw_cursor_details(struct dashboard *d, const struct dash_row *r, i
 		snprintf(buf, sizeof buf, _("Results: %s (r lists and downloads them)"), run->results_uri);
 	else if (run && gcr_run_state_is_final(run->status.state) && run->status.reason[0])
 		snprintf(buf, sizeof buf, "%s", run->status.reason);
-	else if (r->explanation[0])
+	else if (*or_empty(r->explanation))
 		snprintf(buf, sizeof buf, "%s", r->explanation);
 	else
 		buf[0] = '\0';

@@ -173,6 +173,8 @@ static void assert_same_row(const struct dash_row *a, const struct dash_row *b)
 	ck_assert_str_eq(a->job_id, b->job_id);
 	ck_assert_str_eq(a->summary, b->summary);
 	ck_assert_str_eq(a->instance, b->instance);
+	ck_assert_str_eq(a->native_state, b->native_state);
+	ck_assert_str_eq(a->explanation, b->explanation);
 	ck_assert_int_eq(a->state, b->state);
 	ck_assert_int_eq(a->target, b->target);
 	ck_assert_double_eq_tol(a->estimate, b->estimate, 1e-9);
@@ -260,6 +262,11 @@ START_TEST(rows_from_the_runs_model)
 			dash_row_from_run(&from_list, run, 1000);
 			assert_same_row(&from_list, &row);
 			ck_assert_int_eq(from_list.created_ms, row.created_ms);
+			/* Repeated texts are one shared copy, never NULL. */
+			ck_assert_ptr_nonnull(row.native_state);
+			ck_assert_ptr_nonnull(row.explanation);
+			ck_assert_ptr_eq(from_list.native_state, row.native_state);
+			ck_assert_ptr_eq(from_list.explanation, row.explanation);
 		}
 		free(run);
 		free(listed);
