@@ -260,35 +260,11 @@ static void run_dir_of(const struct op *o, const char *sim, char *out, size_t si
 
 /* ---- submit and reconcile ------------------------------------------------------------------ */
 
-struct submit_adapter {
-	gcr_backend_submit_cb cb;
-	void *data;
-};
-
-static void on_engine_done(const struct gcr_submit_outcome *out, void *data)
-{
-	struct submit_adapter *a = data;
-
-	a->cb(out->status, out->status == GCR_OK ? NULL : &out->err, out->sim_id,
-	      *out->job_id ? out->job_id : NULL, a->data);
-	free(a);
-}
-
-static struct submit_adapter *adapter(gcr_backend_submit_cb cb, void *data)
-{
-	struct submit_adapter *a = calloc(1, sizeof *a);
-
-	if (!a)
-		abort();
-	a->cb = cb;
-	a->data = data;
-	return a;
-}
-
 static void cluster_submit(struct gcr_backend_env *env, const struct gcr_submit_request *req,
 			   gcr_backend_submit_cb cb, void *data)
 {
-	gcr_cluster_submit_start(env, req, NULL, on_engine_done, adapter(cb, data));
+	gcr_cluster_submit_start(env, req, NULL, gcr_submit_outcome_to_backend,
+	                         gcr_submit_backend_adapter(cb, data));
 }
 
 static void slurm_submit(struct gcr_backend_env *env, const struct gcr_submit_request *req,
@@ -314,7 +290,8 @@ static void pcluster_submit(struct gcr_backend_env *env, const struct gcr_submit
 static void cluster_reconcile(struct gcr_backend_env *env, const char *sim_id,
 			      gcr_backend_submit_cb cb, void *data)
 {
-	gcr_cluster_submit_reconcile(env, sim_id, NULL, on_engine_done, adapter(cb, data));
+	gcr_cluster_submit_reconcile(env, sim_id, NULL, gcr_submit_outcome_to_backend,
+	                             gcr_submit_backend_adapter(cb, data));
 }
 
 /* ---- refresh -------------------------------------------------------------------------------- */

@@ -36,16 +36,16 @@ struct submit_adapter {
 	void *data;
 };
 
-static void on_engine_done(const struct gcr_submit_outcome *out, void *data)
+void gcr_submit_outcome_to_backend(const struct gcr_submit_outcome *out, void *adapter)
 {
-	struct submit_adapter *a = data;
+	struct submit_adapter *a = adapter;
 
 	a->cb(out->status, out->status == GCR_OK ? NULL : &out->err, out->sim_id,
 	      *out->job_id ? out->job_id : NULL, a->data);
 	free(a);
 }
 
-static struct submit_adapter *adapter(gcr_backend_submit_cb cb, void *data)
+void *gcr_submit_backend_adapter(gcr_backend_submit_cb cb, void *data)
 {
 	struct submit_adapter *a = xcalloc(1, sizeof *a);
 
@@ -57,13 +57,15 @@ static struct submit_adapter *adapter(gcr_backend_submit_cb cb, void *data)
 static void batch_submit(struct gcr_backend_env *env, const struct gcr_submit_request *req,
 			 gcr_backend_submit_cb cb, void *data)
 {
-	gcr_submit_start(env, req, NULL, on_engine_done, adapter(cb, data));
+	gcr_submit_start(env, req, NULL, gcr_submit_outcome_to_backend,
+	                 gcr_submit_backend_adapter(cb, data));
 }
 
 static void batch_reconcile(struct gcr_backend_env *env, const char *sim_id,
 			    gcr_backend_submit_cb cb, void *data)
 {
-	gcr_submit_reconcile(env, sim_id, NULL, on_engine_done, adapter(cb, data));
+	gcr_submit_reconcile(env, sim_id, NULL, gcr_submit_outcome_to_backend,
+	                     gcr_submit_backend_adapter(cb, data));
 }
 
 /* ---- refresh -------------------------------------------------------------------------- */

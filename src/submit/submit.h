@@ -141,6 +141,13 @@ size_t gcr_submit_pending_count(struct gcr_journal *journal);
 void gcr_submit_reconcile_all(const struct gcr_backend_env *env,
 			      gcr_submit_done_cb each, gcr_backend_done_cb done, void *data);
 
+/* For a backend's submit and reconcile ops built on a submission engine
+ * (Batch, Slurm, ParallelCluster): gcr_submit_backend_adapter(cb, data)
+ * is the data to pass with gcr_submit_outcome_to_backend as the engine's
+ * done callback; it reports the outcome to cb once and frees itself. */
+void *gcr_submit_backend_adapter(gcr_backend_submit_cb cb, void *data);
+void gcr_submit_outcome_to_backend(const struct gcr_submit_outcome *out, void *adapter);
+
 /* Prints a dry run's requests for people: "METHOD URL", the headers, the
  * body, and a "# note" line where the body or a value is decided later. */
 void gcr_submit_print_requests(FILE *out, json_t *requests);
