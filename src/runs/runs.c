@@ -1040,6 +1040,9 @@ static void cycle_finish(struct gcr_runs *runs)
 		if (!e->notify_end)
 			continue;
 		e->notify_end = false;
+		/* A struct built before this refresh would still say "running". */
+		free(e->pub);
+		e->pub = NULL;
 		if (runs->ended)
 			runs->ended(gcr_runs_find(runs, e->sim_id), runs->listener_data);
 	}
