@@ -1237,11 +1237,15 @@ size_t gcr_runs_count(const struct gcr_runs *runs)
 	return runs->n;
 }
 
-/* Builds the public view of e into r (about 11 KB: on demand only). */
-static void materialize(const struct gcr_runs *runs, struct run_entry *e, struct gcr_run *r)
+/* Builds the public view of e into r (about 11 KB: on demand only).
+ * with_spec: also the spec, which needs the journal's state of the run
+ * (parsed again from the file for a run that is not in memory). */
+static void materialize(const struct gcr_runs *runs, struct run_entry *e, struct gcr_run *r,
+			bool with_spec)
 {
 	int64_t now = runs_now_ms();
-	json_t *st = runs->env.journal ? gcr_journal_get(runs->env.journal, e->sim_id) : NULL;
+	json_t *st = with_spec && runs->env.journal ? gcr_journal_get(runs->env.journal, e->sim_id)
+						    : NULL;
 	char uri[sizeof r->results_uri];
 
 	memset(r, 0, sizeof *r);
@@ -1282,7 +1286,7 @@ static const struct gcr_run *pub_of(const struct gcr_runs *runs, struct run_entr
 		return NULL;
 	if (!e->pub) {
 		e->pub = xcalloc(1, sizeof *e->pub);
-		materialize(runs, e, e->pub);
+		materialize(runs, e, e->pub, true);
 	}
 	return e->pub;
 }
@@ -1386,7 +1390,7 @@ bool gcr_runs_copy_at(const struct gcr_runs *runs, size_t i, struct gcr_run *out
 	if (runs->v[i]->pub)
 		*out = *runs->v[i]->pub;
 	else
-		materialize(runs, runs->v[i], out);
+		materialize(runs, runs->v[i], out, true);
 	return true;
 }
 
@@ -1416,18 +1420,11 @@ double gcr_runs_spent_usd(const struct gcr_run *run)
  * file (a pread and a JSON parse per run, ~20 us: 10,000 runs took 200 ms). */
 bool gcr_runs_copy_list_at(const struct gcr_runs *runs, size_t i, struct gcr_run *out)
 {
-	struct gcr_runs *mut = (struct gcr_runs *)runs;
-	struct gcr_journal *journal = runs->env.journal;
-
 	if (i >= runs->n)
 		return false;
-	if (runs->v[i]->pub) {
+	if (runs->v[i]->pub)
 		*out = *runs->v[i]->pub;
-		return true;
-	}
-	/* materialize() asks the journal for the spec only. */
-	mut->env.journal = NULL;
-	materialize(runs, runs->v[i], out);
-	mut->env.journal = journal;
+	else
+		materialize(runs, runs->v[i], out, false);
 	return true;
 }
