@@ -240,68 +240,6 @@ void dash_row_from_run(struct dash_row *row, const struct gcr_run *run, int64_t 
 	row->copied_ms = now_ms;
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-	return v ? v : "";
-}
-
-static double jnum(json_t *o, const char *key, double dflt)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_number(v) ? json_number_value(v) : dflt;
-}
-
-/* "2026-11-27T21:00:00Z" -> epoch ms; 0 when absent. */
-static int64_t jtime_ms(json_t *o, const char *key)
-{
-	struct tm tm;
-	const char *v = json_string_value(json_object_get(o, key));
-
-	memset(&tm, 0, sizeof tm);
-	if (!v || sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (int64_t)timegm(&tm) * 1000;
-}
-
-void dash_row_from_json(struct dash_row *row, json_t *run, int64_t now_ms)
-{
-	bool marked = row->marked;
-	const char *state = jstr(run, "status");
-
-	memset(row, 0, sizeof *row);
-	row->marked = marked;
-	ui_text_copy(row->sim_id, sizeof row->sim_id, jstr(run, "simulationId"));
-	ui_text_copy(row->job_id, sizeof row->job_id, jstr(run, "jobId"));
-	ui_text_copy(row->name, sizeof row->name, *jstr(run, "name") ? jstr(run, "name") : row->sim_id);
-	ui_text_copy(row->summary, sizeof row->summary, jstr(run, "summary"));
-	ui_text_copy(row->instance, sizeof row->instance, jstr(run, "instanceType"));
-	row->native_state = row_text(jstr(run, "nativeStatus"), 32);
-	row->explanation = row_text(*jstr(run, "explanation") ? jstr(run, "explanation")
-				    : jstr(run, "reason"), 200);
-	if (!gcr_target_from_id(jstr(run, "target"), &row->target))
-		row->target = GCR_TARGET_BATCH;
-	row->state = GCR_RUN_UNKNOWN;
-	for (int k = GCR_RUN_UNKNOWN; k <= GCR_RUN_CANCELLED; k++)
-		if (strcmp(state, gcr_run_state_id((enum gcr_run_state)k)) == 0)
-			row->state = (enum gcr_run_state)k;
-	row->nodes = (int)jnum(run, "nodes", 1);
-	if (row->nodes < 1)
-		row->nodes = 1;
-	row->spot = json_is_true(json_object_get(run, "spot"));
-	row->progress = jnum(run, "progress", -1);
-	row->elapsed_s = (int64_t)jnum(run, "elapsedSeconds", 0);
-	row->eta_s = (int64_t)jnum(run, "etaSeconds", -1);
-	row->cost = jnum(run, "costSoFar", 0);
-	row->estimate = jnum(run, "costEstimate", 0);
-	row->price = jnum(run, "pricePerNodeHour", 0);
-	row->created_ms = jtime_ms(run, "createdAt");
-	row->copied_ms = now_ms;
-}
-
 int64_t dash_row_elapsed(const struct dash_row *row, int64_t now_ms)
 {
 	if (row->state != GCR_RUN_RUNNING || row->elapsed_s < 0 || now_ms < row->copied_ms)

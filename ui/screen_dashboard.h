@@ -93,9 +93,6 @@ struct dash_row {
 };
 
 void dash_row_from_run(struct dash_row *row, const struct gcr_run *run, int64_t now_ms);
-/* The same from gcr_run_to_json's form (gcr_runs_json_at builds it without
- * keeping an 11 KB struct gcr_run per run; 10,000 of those would be 110 MB). */
-void dash_row_from_json(struct dash_row *row, json_t *run, int64_t now_ms);
 /* Elapsed and cost of a running row at now_ms (the model's figures
  * carried forward between refreshes). */
 int64_t dash_row_elapsed(const struct dash_row *row, int64_t now_ms);

@@ -234,18 +234,6 @@ START_TEST(rows_from_the_runs_model)
 	ck_assert(dash_row_matches(&row, DASH_FILTER_WAITING, "JULY"));
 	ck_assert(!dash_row_matches(&row, DASH_FILTER_RUNNING, ""));
 	{
-		/* The JSON path (jobs --json's form) gives
-		 * the same row. */
-		struct dash_row from_json;
-		json_t *jr = gcr_runs_json_at(runs, 0);
-
-		memset(&from_json, 0, sizeof from_json);
-		ck_assert_ptr_nonnull(jr);
-		dash_row_from_json(&from_json, jr, 1000);
-		json_decref(jr);
-		assert_same_row(&from_json, &row);
-	}
-	{
 		/* The list's copy (what the dashboard uses: no spec read back
 		 * from the journal) gives the same row, before (listed) and
 		 * after gcr_runs_at built the run. */
