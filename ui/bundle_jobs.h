@@ -1,12 +1,11 @@
 /* bundle_jobs.h: run-bundle generation off the loop thread.
  *
- * The wizard asks the run-bundle generator two things: which HISTORY
- * collections a simulation offers (the output step) and which files a plan
- * would generate (the review).  A bundle build writes and fsyncs a
- * temporary file, far too slow for a keystroke, so the builds run in
- * libuv's thread pool and the answer arrives on the loop thread, where the
- * step is rebuilt and the screen repainted.  Without an app (unit tests)
- * a job runs at once. */
+ * The review shows which files a plan would generate, which takes a whole
+ * bundle build (milliseconds, more with a big HISTORY.rc): too slow to do
+ * on every keystroke, so builds run in libuv's thread pool and the answer
+ * arrives on the loop thread, where the step is rebuilt and the screen
+ * repainted.  (The output step asks gcr_bundle_collections() directly.)
+ * Without an app (unit tests) a job runs at once. */
 #ifndef GCR_UI_BUNDLE_JOBS_H
 #define GCR_UI_BUNDLE_JOBS_H
 
