@@ -52,3 +52,4 @@ locale-tree: $(srcdir)/po/LINGUAS
 clean-local:
 	rm -rf locale
 .PHONY: locale-tree
+include tests/cpanel.mk

@@ -30,10 +30,6 @@
 #include "submit/submit.h"
 #include "yamlread.h"
 
-/* FSx for Lustre SCRATCH_2, us-east-1, per GiB-month (aws.md's region). */
-#define FSX_SCRATCH2_USD_GIB_MONTH 0.140
-#define HOURS_PER_MONTH 730.0
-
 struct life {
 	const struct cli_context *ctx;
 	struct gcr_submit_env *e;
@@ -44,7 +40,6 @@ struct life {
 	struct gcr_error err;
 	struct gcr_pcluster_info info;
 	char last_status[96];
-	bool price_derived;              /* the head node's price scaled from its family */
 };
 
 static void on_info(enum gcr_status st, const struct gcr_error *err,
@@ -166,93 +161,16 @@ static void save_cluster(struct life *l, double fsx_gib)
 				  "configuration: %s\n"), l->ctx->program, err.message);
 }
 
-/* vCPUs of an EC2 size: large 2, xlarge 4, Nxlarge 4N; 0 when unknown. */
-static int size_vcpus(const char *type)
-{
-	const char *size = type ? strchr(type, '.') : NULL;
-	char *end;
-	long n;
-
-	if (!size)
-		return 0;
-	size++;
-	if (strcmp(size, "large") == 0)
-		return 2;
-	if (strcmp(size, "xlarge") == 0)
-		return 4;
-	n = strtol(size, &end, 10);
-	return n > 0 && strcmp(end, "xlarge") == 0 ? (int)(4 * n) : 0;
-}
-
-/* On-demand price of an instance type; a head node type the catalog lacks
- * (it lists compute types) is derived from a type of the same family,
- * whose prices scale with the vCPUs (c5.2xlarge = c5.4xlarge / 2). */
-static double ondemand_price(const struct gcr_catalog *cat, const char *type, const char *region,
-			     bool *derived)
-{
-	struct gcr_price_info p;
-	size_t family = strcspn(type, ".");
-	int want = size_vcpus(type);
-
-	*derived = false;
-	if (gcr_catalog_price(cat, type, region, 0, &p) && p.ondemand_usd_hour >= 0)
-		return p.ondemand_usd_hour;
-	for (size_t i = 0; want > 0 && i < gcr_catalog_ninstances(cat); i++) {
-		const struct gcr_instance_type *it = gcr_catalog_instance(cat, i);
-		int have = size_vcpus(it->id);
-		if (strncmp(it->id, type, family + 1) != 0 || have <= 0)
-			continue;
-		if (gcr_catalog_price(cat, it->id, region, 0, &p) && p.ondemand_usd_hour >= 0) {
-			*derived = true;
-			return p.ondemand_usd_hour * want / have;
-		}
-	}
-	return -1;
-}
-
-/* The hourly cost of a cluster that stays up: the head node, plus the FSx
- * for Lustre file system when its size is known.  -1 when the head node's
- * price is unknown. */
-static double running_cost_hour(struct life *l, double *fsx_hour)
-{
-	const char *type = *l->info.head_instance_type ? l->info.head_instance_type
-			   : gcr_settings_get(l->e->env.settings, "pcluster.head_node_type");
-	double gib = gcr_settings_get_number(l->e->env.settings, "pcluster.fsx_gib", 0);
-	double head;
-
-	*fsx_hour = gib > 0 ? gib * FSX_SCRATCH2_USD_GIB_MONTH / HOURS_PER_MONTH : 0;
-	if (!type || !l->e->env.catalog)
-		return -1;
-	head = ondemand_price(l->e->env.catalog, type, l->client.region, &l->price_derived);
-	return head < 0 ? -1 : head + *fsx_hour;
-}
-
-/* gcrunner runs on this cluster that have not ended, by the journal. */
 static size_t active_runs(struct life *l)
 {
-	struct gcr_journal *j = l->e->env.journal;
-	size_t n = 0;
-
-	for (size_t i = 0; j && i < gcr_journal_count(j); i++) {
-		json_t *s = gcr_journal_get(j, gcr_journal_sim_at(j, i));
-		const char *t = json_string_value(json_object_get(s, "target"));
-		const char *c = json_string_value(json_object_get(s, "cluster_name"));
-		if (!t || strcmp(t, "pcluster") != 0 || json_is_true(json_object_get(s, "closed")))
-			continue;
-		if (c && strcmp(c, l->info.name) != 0)
-			continue;
-		/* The dashboard journals a run's end (end_state); until it has
-		 * seen it, a run counts as active. */
-		if (json_is_string(json_object_get(s, "end_state")))
-			continue;
-		n++;
-	}
-	return n;
+	return gcr_pcluster_active_runs(l->e->env.journal, l->info.name);
 }
 
 static void print_status(struct life *l)
 {
-	double fsx_hour, hour = running_cost_hour(l, &fsx_hour);
+	struct gcr_pcluster_cost cost;
+	double hour = gcr_pcluster_running_cost(l->e->env.catalog, l->e->env.settings, &l->info,
+						l->client.region, &cost);
 	time_t now = time(NULL);
 	size_t active;
 
@@ -286,16 +204,15 @@ static void print_status(struct life *l)
 	if (hour >= 0) {
 		printf(_("%-16s $%.2f per hour while it stays up (head node%s%s); compute nodes "
 			 "only while jobs run\n"), _("running cost"), hour,
-		       fsx_hour > 0 ? _(" and FSx for Lustre") : "",
-		       l->price_derived ? _("; its price derived from its family's") : "");
+		       cost.fsx_hour > 0 ? _(" and FSx for Lustre") : "",
+		       cost.head_derived ? _("; its price derived from its family's") : "");
 		if (l->info.created > 0 && now > l->info.created)
 			printf(_("%-16s $%.2f since it was created %.1f hours ago\n"), _("so far"),
 			       hour * (double)(now - l->info.created) / 3600.0,
 			       (double)(now - l->info.created) / 3600.0);
 	}
 	active = active_runs(l);
-	if (strcmp(l->info.status, "CREATE_COMPLETE") == 0 || strcmp(l->info.status,
-								      "UPDATE_COMPLETE") == 0) {
+	if (gcr_pcluster_status_ready(l->info.status)) {
 		if (active == 0)
 			printf(_("\nNo gcrunner run is on this cluster: it is idle%s.  Delete it when "
 				 "you are done (your results on FSx are lost unless exported):\n"
@@ -473,12 +390,10 @@ static int do_delete(struct life *l, bool no_wait)
 	}
 	/* Forget its head node: submissions must not go to a cluster being deleted. */
 	{
-		const char *saved = gcr_settings_get(l->e->env.settings, "pcluster.name");
 		struct gcr_error err;
-		if (saved && strcmp(saved, l->name) == 0) {
-			gcr_settings_set(l->e->env.settings, "pcluster.head_node_instance_id", "", &err);
-			gcr_settings_save(l->e->env.settings, l->e->settings_path, &err);
-		}
+		if (gcr_pcluster_forget_head(l->e->env.settings, l->e->settings_path, l->name,
+					     &err) != GCR_OK)
+			fprintf(stderr, _("%s cluster: warning: %s\n"), l->ctx->program, err.message);
 	}
 	return status;
 }
@@ -527,8 +442,7 @@ int gcr_cli_cluster_status(const struct cli_context *ctx, int argc, char **argv)
 		status = fail(&l, &l.err);
 		goto out;
 	}
-	if (strcmp(l.info.status, "CREATE_COMPLETE") == 0 ||
-	    strcmp(l.info.status, "UPDATE_COMPLETE") == 0)
+	if (gcr_pcluster_status_ready(l.info.status))
 		save_cluster(&l, 0);
 	print_status(&l);
 	/* Deletion offered on a terminal when nothing of ours runs there. */

@@ -1,5 +1,7 @@
 /* pcluster_life.c: create, describe, delete a ParallelCluster cluster through
- * its API (SigV4 as execute-api) or the user's `pcluster` command. */
+ * its API (SigV4 as execute-api) or the user's `pcluster` command; what an
+ * idle cluster costs and which runs use it; a watcher that keeps its status
+ * current on the loop (the dashboard's cluster line). */
 #include "config.h"
 
 #include <ctype.h>
@@ -9,7 +11,9 @@
 #include <unistd.h>
 
 #include "aws/client.h"
+#include "catalog.h"
 #include "i18n.h"
+#include "journal.h"
 #include "paths.h"
 #include "settings.h"
 #include "slurm/pcluster_life.h"
@@ -41,6 +45,12 @@ bool gcr_pcluster_status_in_progress(const char *status)
 	size_t n = status ? strlen(status) : 0;
 
 	return n > 12 && strcmp(status + n - 12, "_IN_PROGRESS") == 0;
+}
+
+bool gcr_pcluster_status_ready(const char *status)
+{
+	return status && (strcmp(status, "CREATE_COMPLETE") == 0 ||
+			  strcmp(status, "UPDATE_COMPLETE") == 0);
 }
 
 void gcr_pcluster_info_from_json(json_t *j, struct gcr_pcluster_info *info)
@@ -261,6 +271,8 @@ static void command_call(const struct gcr_pcluster_client *c, const char *sub, s
 	if (gcr_process_run(c->loop, argv, &po, on_command, k, NULL, &err) != GCR_OK) {
 		gcr_error_prefix(&err, _("cannot run %s (install AWS ParallelCluster, or set "
 					 "pcluster.api_url)"), c->program);
+		/* A missing program is not a missing cluster (NOT_FOUND means that here). */
+		err.code = GCR_ERR_IO;
 		call_end(k, err.code, &err, NULL);
 	}
 }
@@ -329,4 +341,220 @@ void gcr_pcluster_create(const struct gcr_pcluster_client *c, const char *name,
 		return;
 	}
 	command_call(c, "create-cluster", k);
+}
+
+/* ---- running cost and active runs ---------------------------------------------------------- */
+
+/* vCPUs of an EC2 size: large 2, xlarge 4, Nxlarge 4N; 0 when unknown. */
+static int size_vcpus(const char *type)
+{
+	const char *size = type ? strchr(type, '.') : NULL;
+	char *end;
+	long n;
+
+	if (!size)
+		return 0;
+	size++;
+	if (strcmp(size, "large") == 0)
+		return 2;
+	if (strcmp(size, "xlarge") == 0)
+		return 4;
+	n = strtol(size, &end, 10);
+	return n > 0 && strcmp(end, "xlarge") == 0 ? (int)(4 * n) : 0;
+}
+
+/* On-demand price of an instance type; a head node type the catalog lacks
+ * (it lists compute types) is derived from a type of the same family,
+ * whose prices scale with the vCPUs (c5.2xlarge = c5.4xlarge / 2). */
+static double ondemand_price(const struct gcr_catalog *cat, const char *type, const char *region,
+			     bool *derived)
+{
+	struct gcr_price_info p;
+	size_t family = strcspn(type, ".");
+	int want = size_vcpus(type);
+
+	*derived = false;
+	if (gcr_catalog_price(cat, type, region, 0, &p) && p.ondemand_usd_hour >= 0)
+		return p.ondemand_usd_hour;
+	for (size_t i = 0; want > 0 && i < gcr_catalog_ninstances(cat); i++) {
+		const struct gcr_instance_type *it = gcr_catalog_instance(cat, i);
+		int have = size_vcpus(it->id);
+		if (strncmp(it->id, type, family + 1) != 0 || have <= 0)
+			continue;
+		if (gcr_catalog_price(cat, it->id, region, 0, &p) && p.ondemand_usd_hour >= 0) {
+			*derived = true;
+			return p.ondemand_usd_hour * want / have;
+		}
+	}
+	return -1;
+}
+
+double gcr_pcluster_running_cost(const struct gcr_catalog *cat, const struct gcr_settings *s,
+				 const struct gcr_pcluster_info *info, const char *region,
+				 struct gcr_pcluster_cost *out)
+{
+	const char *type = info && *info->head_instance_type ? info->head_instance_type
+			   : gcr_settings_get(s, "pcluster.head_node_type");
+
+	memset(out, 0, sizeof *out);
+	snprintf(out->head_type, sizeof out->head_type, "%.*s", (int)sizeof out->head_type - 1,
+		 type ? type : "");
+	out->fsx_gib = gcr_settings_get_number(s, "pcluster.fsx_gib", 0);
+	if (out->fsx_gib < 0)
+		out->fsx_gib = 0;
+	out->fsx_hour = out->fsx_gib * GCR_PCLUSTER_FSX_USD_GIB_MONTH / GCR_PCLUSTER_HOURS_PER_MONTH;
+	out->head_hour = cat && *out->head_type
+			 ? ondemand_price(cat, out->head_type, region, &out->head_derived) : -1;
+	out->total_hour = out->head_hour < 0 ? -1 : out->head_hour + out->fsx_hour;
+	return out->total_hour;
+}
+
+size_t gcr_pcluster_active_runs(const struct gcr_journal *j, const char *cluster_name)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; j && i < gcr_journal_count(j); i++) {
+		json_t *s = gcr_journal_get(j, gcr_journal_sim_at(j, i));
+		const char *t = json_string_value(json_object_get(s, "target"));
+		const char *c = json_string_value(json_object_get(s, "cluster_name"));
+		if (!t || strcmp(t, "pcluster") != 0 || json_is_true(json_object_get(s, "closed")))
+			continue;
+		if (c && cluster_name && strcmp(c, cluster_name) != 0)
+			continue;
+		if (json_is_string(json_object_get(s, "end_state")))
+			continue;
+		n++;
+	}
+	return n;
+}
+
+enum gcr_status gcr_pcluster_forget_head(struct gcr_settings *s, const char *path,
+					 const char *name, struct gcr_error *err)
+{
+	const char *saved = gcr_settings_get(s, "pcluster.name");
+	enum gcr_status st;
+
+	if (!saved || !name || strcmp(saved, name) != 0)
+		return GCR_OK;
+	st = gcr_settings_set(s, "pcluster.head_node_instance_id", "", err);
+	return st == GCR_OK && path ? gcr_settings_save(s, path, err) : st;
+}
+
+/* ---- the watcher ------------------------------------------------------------------------------ */
+
+struct gcr_pcluster_watch {
+	struct gcr_pcluster_client client;
+	char name[64];
+	double every_s;
+	gcr_pcluster_watch_cb cb;       /* NULL once stopped */
+	void *data;
+	uv_timer_t timer;
+	bool timer_open;
+	bool in_flight;                 /* one describe at a time */
+	bool again;                     /* asked for "now" while one was in flight */
+	bool busy;                      /* the last status was ..._IN_PROGRESS */
+};
+
+static void watch_maybe_free(struct gcr_pcluster_watch *w)
+{
+	if (!w->cb && !w->timer_open && !w->in_flight)
+		free(w);
+}
+
+static void on_watch_timer_closed(uv_handle_t *h)
+{
+	struct gcr_pcluster_watch *w = h->data;
+
+	w->timer_open = false;
+	watch_maybe_free(w);
+}
+
+double gcr_pcluster_watch_interval_s(double every_s, bool in_progress)
+{
+	double s = every_s > 0 ? every_s : 30;
+
+	if (in_progress && s > GCR_PCLUSTER_WATCH_BUSY_S)
+		s = GCR_PCLUSTER_WATCH_BUSY_S;
+	return s < 0.05 ? 0.05 : s;
+}
+
+static uint64_t watch_delay_ms(const struct gcr_pcluster_watch *w)
+{
+	return (uint64_t)(gcr_pcluster_watch_interval_s(w->every_s, w->busy) * 1000);
+}
+
+static void watch_ask(struct gcr_pcluster_watch *w);
+
+static void on_watch_tick(uv_timer_t *t)
+{
+	watch_ask(t->data);
+}
+
+static void on_watch_answer(enum gcr_status st, const struct gcr_error *err,
+			    const struct gcr_pcluster_info *info, void *data)
+{
+	struct gcr_pcluster_watch *w = data;
+
+	w->in_flight = false;
+	if (!w->cb) {                   /* stopped meanwhile */
+		watch_maybe_free(w);
+		return;
+	}
+	w->busy = st == GCR_OK && info && gcr_pcluster_status_in_progress(info->status);
+	/* The next tick is set before the callback, which may stop us. */
+	if (w->again) {
+		w->again = false;
+		uv_timer_start(&w->timer, on_watch_tick, 0, 0);
+	} else {
+		uv_timer_start(&w->timer, on_watch_tick, watch_delay_ms(w), 0);
+	}
+	w->cb(st, err, info, w->data);
+}
+
+static void watch_ask(struct gcr_pcluster_watch *w)
+{
+	if (!w->cb || w->in_flight)
+		return;
+	w->in_flight = true;
+	/* The command path may answer before returning (it could not start). */
+	gcr_pcluster_describe(&w->client, w->name, on_watch_answer, w);
+}
+
+struct gcr_pcluster_watch *gcr_pcluster_watch_start(const struct gcr_pcluster_client *c,
+						    const char *name, double every_s,
+						    gcr_pcluster_watch_cb cb, void *data)
+{
+	struct gcr_pcluster_watch *w = calloc(1, sizeof *w);
+
+	if (!w)
+		abort();
+	w->client = *c;
+	snprintf(w->name, sizeof w->name, "%.*s", (int)sizeof w->name - 1, name ? name : "");
+	w->every_s = every_s;
+	w->cb = cb;
+	w->data = data;
+	uv_timer_init(c->loop, &w->timer);
+	w->timer.data = w;
+	w->timer_open = true;
+	uv_timer_start(&w->timer, on_watch_tick, 0, 0);
+	return w;
+}
+
+void gcr_pcluster_watch_now(struct gcr_pcluster_watch *w)
+{
+	if (!w || !w->cb)
+		return;
+	if (w->in_flight)
+		w->again = true;
+	else
+		uv_timer_start(&w->timer, on_watch_tick, 0, 0);
+}
+
+void gcr_pcluster_watch_stop(struct gcr_pcluster_watch *w)
+{
+	if (!w || !w->cb)
+		return;
+	w->cb = NULL;
+	if (w->timer_open)
+		uv_close((uv_handle_t *)&w->timer, on_watch_timer_closed);
 }

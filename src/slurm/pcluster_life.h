@@ -26,6 +26,8 @@
 #include "error.h"
 
 struct gcr_aws;
+struct gcr_catalog;
+struct gcr_journal;
 struct gcr_settings;
 
 struct gcr_pcluster_info {
@@ -87,5 +89,76 @@ enum gcr_status gcr_pcluster_check_name(const char *name, struct gcr_error *err)
 
 /* Whether a clusterStatus is still changing (..._IN_PROGRESS). */
 bool gcr_pcluster_status_in_progress(const char *status);
+
+/* CREATE_COMPLETE or UPDATE_COMPLETE: a cluster that takes jobs. */
+bool gcr_pcluster_status_ready(const char *status);
+
+/* ---- what a cluster that stays up costs, and who uses it ---------------------------------- */
+
+/* FSx for Lustre SCRATCH_2 in us-east-1, per GiB-month (aws.md's region),
+ * and the hours AWS bills a month as. */
+#define GCR_PCLUSTER_FSX_USD_GIB_MONTH 0.140
+#define GCR_PCLUSTER_HOURS_PER_MONTH 730.0
+
+struct gcr_pcluster_cost {
+	char head_type[32];        /* the head node's instance type ("" unknown) */
+	double head_hour;          /* its on-demand price; -1 unknown */
+	bool head_derived;         /* scaled from a type of its family the catalog lists */
+	double fsx_gib;            /* pcluster.fsx_gib; 0 unknown */
+	double fsx_hour;           /* 0 when no FSx size is known */
+	double total_hour;         /* head + FSx; -1 when the head's price is unknown */
+};
+
+/* The hourly cost of a cluster that stays up with no job: the head node
+ * (info's type, else pcluster.head_node_type) at its on-demand price in
+ * region, plus FSx for Lustre when pcluster.fsx_gib is known.  Compute
+ * nodes scale to 0 and cost nothing while idle.  info and cat may be NULL. */
+double gcr_pcluster_running_cost(const struct gcr_catalog *cat, const struct gcr_settings *s,
+				 const struct gcr_pcluster_info *info, const char *region,
+				 struct gcr_pcluster_cost *out);
+
+/* gcrunner runs on cluster_name (target pcluster, cluster_name that name or
+ * none) that have not ended by the journal: no "closed", no "end_state"
+ * (the dashboard journals a run's end; until then it counts as active). */
+size_t gcr_pcluster_active_runs(const struct gcr_journal *j, const char *cluster_name);
+
+/* Forgets the head node of the saved cluster (pcluster.name == name) and
+ * saves the settings to path, so nothing is submitted to a cluster being
+ * deleted.  GCR_OK when name is not the saved cluster. */
+enum gcr_status gcr_pcluster_forget_head(struct gcr_settings *s, const char *path,
+					 const char *name, struct gcr_error *err);
+
+/* ---- a watcher: the cluster's status kept current on the loop ------------------------------- */
+
+/* How often a watcher asks while a status is ..._IN_PROGRESS (at most;
+ * pcluster.poll_seconds when that is shorter). */
+#define GCR_PCLUSTER_WATCH_BUSY_S 10.0
+
+struct gcr_pcluster_watch;
+
+/* Each answer of DescribeCluster: info on GCR_OK; GCR_ERR_NOT_FOUND when the
+ * cluster does not exist (any more); another status with err otherwise
+ * (tried again at the next tick). */
+typedef void (*gcr_pcluster_watch_cb)(enum gcr_status st, const struct gcr_error *err,
+				      const struct gcr_pcluster_info *info, void *data);
+
+/* Describes name at once, then every every_s seconds (every
+ * min(every_s, GCR_PCLUSTER_WATCH_BUSY_S) while the last status was
+ * ..._IN_PROGRESS).  One describe in flight at a time; nothing blocks the
+ * loop.  c is copied (its aws stays borrowed and must outlive the watcher,
+ * or be freed first: its calls then end as cancelled).  Stop with
+ * gcr_pcluster_watch_stop. */
+struct gcr_pcluster_watch *gcr_pcluster_watch_start(const struct gcr_pcluster_client *c,
+						    const char *name, double every_s,
+						    gcr_pcluster_watch_cb cb, void *data);
+/* The pause before the next describe: every_s (30 when not > 0), at most
+ * GCR_PCLUSTER_WATCH_BUSY_S while in progress, never under 0.05 s. */
+double gcr_pcluster_watch_interval_s(double every_s, bool in_progress);
+/* Asks again now (after a delete was sent), or as soon as the describe in
+ * flight has answered. */
+void gcr_pcluster_watch_now(struct gcr_pcluster_watch *w);
+/* No callback after this; the watcher frees itself once its timer closed
+ * and its describe (if any) answered.  Safe from the callback; NULL ok. */
+void gcr_pcluster_watch_stop(struct gcr_pcluster_watch *w);
 
 #endif

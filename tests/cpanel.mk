@@ -1,0 +1,9 @@
+## The ParallelCluster cluster's life in the dashboard (issue 8 item 2):
+## the watcher, running cost and active runs (engine), the dashboard's
+## cluster line (ui/cluster_panel.c) and its tmux test against the AWS test
+## server's ParallelCluster API.
+check_PROGRAMS += tests/unit/check_pcluster_watch
+tests_unit_check_pcluster_watch_SOURCES = tests/unit/check_pcluster_watch.c
+tests_unit_check_pcluster_watch_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_unit_check_pcluster_watch_LDADD = $(TEST_UNIT_LDADD)
+TESTS += tests/unit/check_pcluster_watch
