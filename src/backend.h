@@ -40,6 +40,11 @@ struct gcr_backend_env {
 	struct gcr_settings *settings;
 	struct gcr_journal *journal;
 	const struct gcr_catalog *catalog;
+	/* Slurm/ParallelCluster: the cluster settings the run was submitted
+	 * with (its journal entry's "cluster" object as compact JSON), so a run
+	 * stays reachable after the settings name another cluster; NULL: the
+	 * entry's own when the call names a simulation, else the settings'. */
+	const char *cluster_json;
 };
 
 /* Where a run is, in words every backend maps onto. */

@@ -83,6 +83,7 @@ void gcr_runs_cancel(struct gcr_runs *runs, const char *sim_id, const char *reas
 	struct gcr_error err = { 0 };
 	struct run_entry *e = target_of(runs, sim_id, &ops, &err);
 	struct cancel_call *c;
+	struct gcr_backend_env env;
 
 	if (e && !e->job_id)
 		gcr_error_set(&err, GCR_ERR_INVALID,
@@ -116,7 +117,8 @@ void gcr_runs_cancel(struct gcr_runs *runs, const char *sim_id, const char *reas
 	c->done = done;
 	c->data = data;
 	runs_ref(runs);
-	ops->cancel(&runs->env, e->sim_id, e->job_id, reason, on_cancelled, c);
+	env = runs_env_for(runs, e);
+	ops->cancel(&env, e->sim_id, e->job_id, reason, on_cancelled, c);
 }
 
 /* ---- results ------------------------------------------------------------------------- */
@@ -145,6 +147,7 @@ void gcr_runs_results(struct gcr_runs *runs, const char *sim_id, gcr_backend_res
 	struct gcr_error err = { 0 };
 	struct run_entry *e = target_of(runs, sim_id, &ops, &err);
 	struct results_call *c;
+	struct gcr_backend_env env;
 
 	if (e && !e->job_id)
 		gcr_error_set(&err, GCR_ERR_NOT_FOUND, _("%s has no job, so no results"), e->sim_id);
@@ -159,7 +162,8 @@ void gcr_runs_results(struct gcr_runs *runs, const char *sim_id, gcr_backend_res
 	c->done = done;
 	c->data = data;
 	runs_ref(runs);
-	ops->results(&runs->env, e->sim_id, e->job_id, on_results, c);
+	env = runs_env_for(runs, e);
+	ops->results(&env, e->sim_id, e->job_id, on_results, c);
 }
 
 /* ---- download ------------------------------------------------------------------------ */

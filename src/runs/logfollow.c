@@ -129,10 +129,11 @@ static void describe(struct gcr_log_follow *f)
 {
 	const struct gcr_backend_ops *ops = gcr_backend_for(f->e->target);
 	const char *ids[1] = { f->e->job_id };
+	struct gcr_backend_env env = runs_env_for(f->runs, f->e);
 
 	f->busy = true;
 	runs_ref(f->runs);
-	ops->refresh(&f->runs->env, ids, 1, on_described, f);
+	ops->refresh(&env, ids, 1, on_described, f);
 }
 
 static void on_page(enum gcr_status st, const struct gcr_error *err, const struct gcr_log_page *page,
@@ -202,6 +203,7 @@ static void step(struct gcr_log_follow *f)
 {
 	const struct gcr_backend_ops *ops;
 	struct gcr_run_status st;
+	struct gcr_backend_env env;
 
 	if (f->stopped || f->quiet || f->busy)
 		return;
@@ -218,7 +220,8 @@ static void step(struct gcr_log_follow *f)
 	runs_entry_status(f->e, &st);
 	f->busy = true;
 	runs_ref(f->runs);
-	ops->logs(&f->runs->env, &st, f->token, on_page, f);
+	env = runs_env_for(f->runs, f->e);
+	ops->logs(&env, &st, f->token, on_page, f);
 }
 
 struct gcr_log_follow *gcr_log_follow_start(struct gcr_runs *runs, const char *sim_id, bool follow,
@@ -256,7 +259,7 @@ struct gcr_log_follow *gcr_log_follow_start(struct gcr_runs *runs, const char *s
 	else if (!ops || !ops->logs || !ops->refresh)
 		gcr_error_set(&err, GCR_ERR_NOT_FOUND, _("gcrunner cannot read logs of target %s yet"),
 			      gcr_target_id(f->e->target));
-	else if (!runs->env.aws)
+	else if (!runs->env.aws && f->e->target != GCR_TARGET_SLURM)
 		gcr_error_set(&err, GCR_ERR_AUTH, _("no AWS client: check the AWS configuration "
 						    "(gcrunner whoami)"));
 	f->start_error = err;      /* reported on the loop, as every outcome */

@@ -37,6 +37,7 @@
 
 struct runs_chunk {
 	const struct gcr_backend_ops *ops;
+	const char *cluster;            /* pooled: one chunk per cluster */
 	size_t n;
 	struct run_entry *e[CHUNK_IDS];
 	const char *ids[CHUNK_IDS];
@@ -458,6 +459,11 @@ static void entry_from_journal(struct gcr_runs *runs, struct run_entry *e, json_
 		runs_set_shared(runs, &e->results_bucket, jstr(plan, "bucket"));
 	if ((s = jstr(st, "results_uri")))
 		runs_set_str(&e->results_uri, s);
+	if (json_is_object(json_object_get(st, "cluster"))) {
+		char *cluster = json_dumps(json_object_get(st, "cluster"), JSON_COMPACT | JSON_SORT_KEYS);
+		runs_set_shared(runs, &e->cluster, cluster);
+		free(cluster);
+	}
 	if ((s = jstr(st, "log_group")) && !e->log_group)
 		runs_set_shared(runs, &e->log_group, s);
 	if ((s = jstr(st, "log_stream")) && !e->log_stream)
@@ -539,6 +545,14 @@ static void load_journal(struct gcr_runs *runs)
 }
 
 /* ---- status ---------------------------------------------------------------------- */
+
+struct gcr_backend_env runs_env_for(const struct gcr_runs *runs, const struct run_entry *e)
+{
+	struct gcr_backend_env env = runs->env;
+
+	env.cluster_json = e ? e->cluster : NULL;
+	return env;
+}
 
 void runs_entry_status(const struct run_entry *e, struct gcr_run_status *out)
 {
@@ -801,12 +815,14 @@ static void pump_describe(struct gcr_runs *runs)
 
 	while (runs->next_chunk < runs->nchunks && runs->in_flight < limit) {
 		struct chunk_call *c = xcalloc(1, sizeof *c);
+		struct gcr_backend_env env;
 		c->runs = runs;
 		c->chunk = &runs->chunks[runs->next_chunk++];
 		runs->in_flight++;
 		runs->cycle_calls++;
 		runs_ref(runs);
-		c->chunk->ops->refresh(&runs->env, c->chunk->ids, c->chunk->n, on_described, c);
+		env = runs_env_for(runs, c->chunk->e[0]);
+		c->chunk->ops->refresh(&env, c->chunk->ids, c->chunk->n, on_described, c);
 		if (runs->dead)
 			return;
 	}
@@ -833,6 +849,10 @@ static void start_describe(struct gcr_runs *runs)
 
 		if (!wants_refresh(e))
 			continue;
+		/* Offline (no AWS client): Batch and ParallelCluster runs keep
+		 * their journaled state; a Slurm cluster needs no AWS. */
+		if (!runs->env.aws && e->target != GCR_TARGET_SLURM)
+			continue;
 		ops = gcr_backend_for(e->target);
 		if (!ops || !ops->refresh) {
 			runs_set_shared(runs, &e->explanation,
@@ -842,7 +862,8 @@ static void start_describe(struct gcr_runs *runs)
 		}
 		/* The open chunk of this backend, else a new one. */
 		for (size_t k = runs->nchunks; k > 0; k--)
-			if (runs->chunks[k - 1].ops == ops && runs->chunks[k - 1].n < CHUNK_IDS) {
+			if (runs->chunks[k - 1].ops == ops && runs->chunks[k - 1].cluster == e->cluster &&
+			    runs->chunks[k - 1].n < CHUNK_IDS) {
 				ch = &runs->chunks[k - 1];
 				break;
 			}
@@ -855,17 +876,14 @@ static void start_describe(struct gcr_runs *runs)
 			}
 			ch = &runs->chunks[runs->nchunks++];
 			ch->ops = ops;
+			ch->cluster = e->cluster;
 			ch->n = 0;
 		}
 		ch->e[ch->n] = e;
 		ch->ids[ch->n++] = e->job_id;
 	}
-	if (!runs->env.aws) {
-		/* Offline: the journal is all there is (Slurm backends need no AWS,
-		 * but they are not built in yet either). */
-		runs->nchunks = 0;
+	if (!runs->env.aws)
 		runs->health.offline = true;
-	}
 	pump_describe(runs);
 }
 
@@ -917,12 +935,14 @@ static void progress_page(struct progress_call *c)
 {
 	struct gcr_run_status st;
 	const struct gcr_backend_ops *ops = gcr_backend_for(c->e->target);
+	struct gcr_backend_env env;
 
 	runs_entry_status(c->e, &st);
 	c->runs->in_flight++;
 	c->runs->cycle_calls++;
 	runs_ref(c->runs);
-	ops->logs(&c->runs->env, &st, c->e->progress_token, on_progress_page, c);
+	env = runs_env_for(c->runs, c->e);
+	ops->logs(&env, &st, c->e->progress_token, on_progress_page, c);
 }
 
 static bool wants_progress(const struct run_entry *e)

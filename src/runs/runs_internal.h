@@ -28,6 +28,10 @@ struct run_entry {
 	/* Without results_uri, the results are under s3://results_bucket/
 	 * user_id/results/job_id/ (runs_results_uri); shared. */
 	const char *results_bucket;
+	/* Slurm/ParallelCluster: the cluster it was submitted to (the journal's
+	 * "cluster" object as compact JSON, for gcr_backend_env.cluster_json);
+	 * shared. */
+	const char *cluster;
 	struct gcr_run_attempt *attempts;
 	struct gcr_run *pub;            /* built for gcr_runs_at/find; freed on change */
 	int64_t created_ms, started_ms, stopped_ms;
@@ -116,6 +120,9 @@ const char *runs_results_uri(const struct run_entry *e, char *buf, size_t size);
 /* Copies a backend status into e (journals the end when final). */
 void runs_apply_status(struct gcr_runs *runs, struct run_entry *e,
 		       const struct gcr_run_status *st);
+/* The backend environment for a call about e: the model's, pointed at the
+ * cluster e was submitted to.  Valid while the model lives. */
+struct gcr_backend_env runs_env_for(const struct gcr_runs *runs, const struct run_entry *e);
 /* The status of e as a backend would give it (for logs/cancel). */
 void runs_entry_status(const struct run_entry *e, struct gcr_run_status *out);
 void runs_ref(struct gcr_runs *runs);

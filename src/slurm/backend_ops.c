@@ -225,8 +225,32 @@ static void op_end(struct op *o)
 		op_free(NULL, o);
 }
 
-static struct op *op_new(struct gcr_backend_env *env, enum gcr_target target, void *cb,
-			 void *data, struct gcr_error *err)
+/* The cluster a call goes to: the one the run was submitted to (the
+ * caller's env->cluster_json, else the journal entry of sim_id), so runs
+ * stay reachable when the settings later name another cluster; the one
+ * configured now only for a run the journal does not know. */
+static enum gcr_status cluster_of_run(const struct gcr_backend_env *env, enum gcr_target target,
+				      const char *sim_id, struct gcr_cluster_config *c,
+				      struct gcr_error *err)
+{
+	json_t *stored = NULL, *st;
+	enum gcr_status status;
+
+	if (env->cluster_json && *env->cluster_json)
+		stored = json_loads(env->cluster_json, 0, NULL);
+	else if (env->journal && sim_id && (st = gcr_journal_get(env->journal, sim_id)))
+		stored = json_incref(json_object_get(st, "cluster"));
+	if (!json_is_object(stored)) {
+		json_decref(stored);
+		return gcr_cluster_config_for_target(env->settings, target, c, err);
+	}
+	status = gcr_cluster_config_from_json(stored, c, err);
+	json_decref(stored);
+	return status;
+}
+
+static struct op *op_new(struct gcr_backend_env *env, enum gcr_target target, const char *sim_id,
+			 void *cb, void *data, struct gcr_error *err)
 {
 	struct op *o = calloc(1, sizeof *o);
 
@@ -236,7 +260,7 @@ static struct op *op_new(struct gcr_backend_env *env, enum gcr_target target, vo
 	o->target = target;
 	o->cb = cb;
 	o->data = data;
-	if (gcr_cluster_config_for_target(env->settings, target, &o->cluster, err) != GCR_OK ||
+	if (cluster_of_run(env, target, sim_id, &o->cluster, err) != GCR_OK ||
 	    gcr_cluster_transport_new(env->loop, &o->cluster, env->aws, &o->t, err) != GCR_OK) {
 		o->t = NULL;
 		op_end(o);
@@ -400,7 +424,7 @@ static void refresh(enum gcr_target target, struct gcr_backend_env *env,
 		    const char *const *job_ids, size_t n, gcr_backend_status_cb cb, void *data)
 {
 	struct gcr_error err;
-	struct op *o = op_new(env, target, (void *)cb, data, &err);
+	struct op *o = op_new(env, target, NULL, (void *)cb, data, &err);
 
 	if (!o) {
 		cb(err.code, &err, NULL, 0, data);
@@ -456,7 +480,7 @@ static void cancel(enum gcr_target target, struct gcr_backend_env *env, const ch
 		cb(err.code, &err, data);
 		return;
 	}
-	o = op_new(env, target, (void *)cb, data, &err);
+	o = op_new(env, target, sim_id, (void *)cb, data, &err);
 	if (!o) {
 		cb(err.code, &err, data);
 		return;
@@ -570,7 +594,7 @@ static void logs(enum gcr_target target, struct gcr_backend_env *env,
 		cb(err.code, &err, NULL, data);
 		return;
 	}
-	o = op_new(env, target, (void *)cb, data, &err);
+	o = op_new(env, target, NULL, (void *)cb, data, &err);
 	if (!o) {
 		cb(err.code, &err, NULL, data);
 		return;
@@ -656,7 +680,7 @@ static void results(enum gcr_target target, struct gcr_backend_env *env, const c
 	struct op *o;
 
 	(void)job_id;
-	o = op_new(env, target, (void *)cb, data, &err);
+	o = op_new(env, target, sim_id, (void *)cb, data, &err);
 	if (!o) {
 		cb(err.code, &err, NULL, 0, NULL, data);
 		return;

@@ -55,8 +55,11 @@
  *   closed, error the entry ended without a job
  *   cancel_requested / cancel_reason
  *
- * The backends' refresh/cancel/logs/results reach the cluster configured
- * NOW for their target (slurm section, or pcluster head node); logs() reads
+ * The backends' refresh/cancel/logs/results reach the cluster the run was
+ * submitted to: env->cluster_json (the runs model passes each run's
+ * "cluster"), else the journal entry of the simulation named, else the
+ * cluster configured now for the target (slurm section, or pcluster head
+ * node) for a run the journal does not know; logs() reads
  * job->output_path (refresh fills it from the journal, or from run_root and
  * the job's name) from the byte offset in the token. */
 #ifndef GCR_SLURM_BACKEND_H

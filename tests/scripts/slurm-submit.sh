@@ -162,6 +162,45 @@ while [ "$(squeue -h -t all -j "$job" -o %T 2>/dev/null)" != CANCELLED ] && [ $i
 	sleep 0.2; i=$((i + 1)); done
 expect_match "$(squeue -h -t all -j "$job" -o %T)" "^CANCELLED$" "scancel ended the job"
 
+# --- each run stays on the cluster it was submitted to ---------------------------------------
+# One run locally, one over ssh, then the settings name a host nobody
+# answers on: jobs, logs, results and cancel still reach each run's own
+# cluster (the journal's "cluster"), both refreshed in the same pass.
+"$GCRUNNER" cluster set --transport local >/dev/null
+"$GCRUNNER" submit $RUN --json >"$TEST_TMP/out" 2>/dev/null
+sim_local=$(sed -n 's/.*"simulationId": "\(.*\)".*/\1/p' "$TEST_TMP/out")
+job_local=$(sed -n 's/.*"jobId": "\(.*\)".*/\1/p' "$TEST_TMP/out")
+"$GCRUNNER" cluster set --transport ssh --host "$GCR_TESTBED_SSH_HOST" \
+	--ssh-config "$GCR_TESTBED_SSH_CONFIG" >/dev/null
+"$GCRUNNER" submit $RUN --json >"$TEST_TMP/out" 2>/dev/null
+sim_ssh=$(sed -n 's/.*"simulationId": "\(.*\)".*/\1/p' "$TEST_TMP/out")
+job_ssh=$(sed -n 's/.*"jobId": "\(.*\)".*/\1/p' "$TEST_TMP/out")
+GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/sleep.sh" "$GCRUNNER" submit $RUN --json >"$TEST_TMP/out" 2>/dev/null
+sim_sleep=$(sed -n 's/.*"simulationId": "\(.*\)".*/\1/p' "$TEST_TMP/out")
+job_sleep=$(sed -n 's/.*"jobId": "\(.*\)".*/\1/p' "$TEST_TMP/out")
+wait_done "$job_local"
+wait_done "$job_ssh"
+"$GCRUNNER" cluster set --host "$GCR_TESTBED_SSH_UNREACHABLE" >/dev/null
+expect_status 1 "the cluster configured now does not answer" "$GCRUNNER" cluster test
+expect_status 0 "gcrunner jobs after the settings changed" "$GCRUNNER" jobs --json
+for sim in "$sim_local" "$sim_ssh"; do
+	expect_match "$(printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+print([r["status"] for r in json.load(sys.stdin) if r["simulationId"] == sys.argv[1]])' "$sim")" \
+		"succeeded" "$sim: refreshed on its own cluster"
+done
+expect_no_match "$err" "could not refresh" "no refresh went to the unreachable host"
+expect_status 0 "logs of the ssh run" "$GCRUNNER" logs "$sim_ssh"
+expect_match "$out" "tiny job $job_ssh" "read over ssh from its own cluster"
+expect_status 0 "results of the local run" "$GCRUNNER" results "$sim_local"
+expect_match "$out" "OutputDir/GEOSChem.SpeciesConc" "listed on its own cluster"
+expect_status 0 "cancel the running ssh run" "$GCRUNNER" cancel "$sim_sleep" --yes
+i=0
+while [ "$(squeue -h -t all -j "$job_sleep" -o %T 2>/dev/null)" != CANCELLED ] && [ $i -lt 50 ]; do
+	sleep 0.2; i=$((i + 1)); done
+expect_match "$(squeue -h -t all -j "$job_sleep" -o %T)" "^CANCELLED$" "scancel reached its own cluster"
+"$GCRUNNER" cluster set --host "$GCR_TESTBED_SSH_HOST" >/dev/null
+
 # --- the backend's calls over both transports ------------------------------------------------
 for transport in local ssh; do
 	GCR_TEST_TRANSPORT=$transport "$top_builddir/tests/unit/check_slurm_backend" \
