@@ -122,7 +122,8 @@ static void print_table(struct runs_cli *c)
 		time_t t = (time_t)(h.last_refresh_ms / 1000);
 		strftime(when, sizeof when, "%H:%M:%S", localtime(&t));
 		printf(_("%zu runs, %zu not ended; refreshed at %s with %zu requests%s\n"), n, active,
-		       when, h.last_refresh_calls, h.offline ? _(" (offline: journal only)") : "");
+		       when, h.last_refresh_calls,
+		       h.offline ? _(" (no AWS: Batch and ParallelCluster runs as journaled)") : "");
 	}
 }
 

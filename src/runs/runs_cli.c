@@ -19,7 +19,8 @@ int runs_cli_open(struct runs_cli *c, const struct cli_context *ctx,
 	if (gcr_submit_env_open(&c->e, &err) != GCR_OK)
 		return cli_fail(ctx, &err);
 	if (gcr_submit_env_connect(c->e, ctx->profile, ctx->region, &err) != GCR_OK)
-		fprintf(stderr, _("%s: warning: %s; showing the journal only\n"), ctx->program,
+		fprintf(stderr, _("%s: warning: %s; AWS runs show what the journal recorded "
+				  "(Slurm runs are still asked)\n"), ctx->program,
 			err.message);
 	if (gcr_runs_new(&c->e->env, opt, &c->runs, &err) != GCR_OK)
 		return cli_fail(ctx, &err);
