@@ -71,7 +71,7 @@ static int cancel_exec(const struct cli_context *ctx, int argc, char **argv)
 	struct cancel_run r;
 	const struct gcr_run *run;
 	const char *id, *reason = NULL;
-	char spent[32], sim[64], q[512];
+	char spent[128], sim[64], q[512];
 	bool yes = false;
 	int c, status = 0;
 
@@ -107,7 +107,10 @@ static int cancel_exec(const struct cli_context *ctx, int argc, char **argv)
 	if (!run)
 		goto out;
 	snprintf(sim, sizeof sim, "%s", run->sim_id);
-	runs_cli_money(gcr_runs_spent_usd(run), spent, sizeof spent);
+	if (run->cost_unknown)
+		snprintf(spent, sizeof spent, "%s", _("an unknown amount (no price is known for it)"));
+	else
+		runs_cli_money(gcr_runs_spent_usd(run), spent, sizeof spent);
 	if (gcr_run_state_is_final(run->status.state)) {
 		fprintf(stderr, _("%s: %s has ended already (%s), having cost %s; nothing to "
 				  "cancel\n"), ctx->program, sim, gcr_run_state_label(run->status.state),

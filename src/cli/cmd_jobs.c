@@ -94,7 +94,10 @@ static void print_table(struct runs_cli *c)
 			snprintf(prog, sizeof prog, "%.0f%%", r->progress * 100);
 		else
 			snprintf(prog, sizeof prog, "-");
-		runs_cli_money(r->cost_so_far_usd, cost, sizeof cost);
+		if (r->cost_unknown)
+			snprintf(cost, sizeof cost, "-");
+		else
+			runs_cli_money(r->cost_so_far_usd, cost, sizeof cost);
 		if (r->cost_estimate_usd > 0) {
 			char e[24];
 			snprintf(est, sizeof est, "%s (%s)", cost,

@@ -98,18 +98,7 @@ void gcr_runs_cancel(struct gcr_runs *runs, const char *sim_id, const char *reas
 		done(err.code, &err, data);
 		return;
 	}
-	/* The Batch backend journals "cancel_requested" itself before it acts;
-	 * for any other, the model does. */
-	if (strcmp(ops->name, "batch") != 0 && runs->env.journal) {
-		json_t *f = json_pack("{s:s}", "cancel_reason", reason && *reason ? reason : "");
-		enum gcr_status st = gcr_journal_append(runs->env.journal, e->sim_id, "cancel_requested",
-							 f, &err);
-		json_decref(f);
-		if (st != GCR_OK) {
-			done(st, &err, data);
-			return;
-		}
-	}
+	/* Every backend journals "cancel_requested" itself before it acts. */
 	runs_set_shared(runs, &e->explanation,
 			_("cancel requested; waiting for the service to stop the job"));
 	c = xcalloc(1, sizeof *c);

@@ -1294,6 +1294,8 @@ static void materialize(const struct gcr_runs *runs, struct run_entry *e, struct
 	r->eta_s = runs_eta_s(e, now);
 	r->price_per_node_hour_usd = e->price;
 	r->cost_so_far_usd = e->actual_cost >= 0 ? e->actual_cost : runs_cost_so_far(e, now);
+	r->cost_unknown = r->cost_so_far_usd <= 0 && e->price <= 0 &&
+			  (e->started_ms > 0 || e->state == GCR_RUN_STARTING || e->state == GCR_RUN_RUNNING);
 	r->cost_estimate_usd = e->cost_estimate;
 	r->cost_high_usd = e->cost_high;
 	copy(r->results_uri, sizeof r->results_uri, runs_results_uri(e, uri, sizeof uri));
@@ -1389,7 +1391,7 @@ json_t *gcr_run_to_json(const struct gcr_run *r)
 	json_object_set_new(j, "etaSeconds", r->eta_s >= 0 ? json_integer(r->eta_s) : json_null());
 	json_object_set_new(j, "pricePerNodeHour",
 			    num_or_null(r->price_per_node_hour_usd, r->price_per_node_hour_usd > 0));
-	json_object_set_new(j, "costSoFar", json_real(r->cost_so_far_usd));
+	json_object_set_new(j, "costSoFar", num_or_null(r->cost_so_far_usd, !r->cost_unknown));
 	json_object_set_new(j, "costEstimate", num_or_null(r->cost_estimate_usd, r->cost_estimate_usd > 0));
 	json_object_set_new(j, "costHigh", num_or_null(r->cost_high_usd, r->cost_high_usd > 0));
 	json_object_set_new(j, "resultLocation", str_or_null(r->results_uri));

@@ -67,6 +67,9 @@ struct gcr_run {
 	 * nodes x elapsed.  The estimate is what the user accepted. */
 	double price_per_node_hour_usd;  /* 0 = not known */
 	double cost_so_far_usd;
+	/* It ran but no price is known for it (a Slurm cluster of one's own, a
+	 * type the catalog lacks): cost_so_far_usd is 0 and means "unknown". */
+	bool cost_unknown;
 	double cost_estimate_usd, cost_high_usd;
 	char results_uri[1024];          /* s3://BUCKET/USER/results/JOBID/ or a cluster path */
 	int64_t created_ms;              /* for sorting: submission time */

@@ -473,12 +473,15 @@ static void cancel(enum gcr_target target, struct gcr_backend_env *env, const ch
 	struct gcr_error err;
 	struct op *o;
 
-	if (env->journal && sim_id && gcr_journal_get(env->journal, sim_id) &&
-	    gcr_journal_append(env->journal, sim_id, "cancel_requested",
-			       json_pack("{s:s}", "cancel_reason", reason ? reason : ""),
-			       &err) != GCR_OK) {
-		cb(err.code, &err, data);
-		return;
+	if (env->journal && sim_id && gcr_journal_get(env->journal, sim_id)) {
+		json_t *f = json_pack("{s:s}", "cancel_reason", reason ? reason : "");
+		enum gcr_status st = gcr_journal_append(env->journal, sim_id, "cancel_requested", f,
+							 &err);
+		json_decref(f);
+		if (st != GCR_OK) {
+			cb(err.code, &err, data);
+			return;
+		}
 	}
 	o = op_new(env, target, sim_id, (void *)cb, data, &err);
 	if (!o) {

@@ -515,6 +515,9 @@ static void step_intent(struct gcr_cluster_submit *s)
 			      "record", s->item ? "dynamodb" : "none");
 
 	json_object_del(json_object_get(f, "plan"), "spec_yaml");
+	/* The choices in short, as Batch intents keep them: the dashboard's
+	 * summary and the simulated period its progress is measured against. */
+	json_object_set_new(f, "spec", gcr_submit_spec_summary(&s->spec));
 	/* For the dashboard: where results are, and the region prices come from. */
 	json_object_set_new(f, "results_uri", json_string(s->out.bundle_uri));
 	if (*s->plan.region)

@@ -541,18 +541,19 @@ static void step_budget(struct gcr_submit *s)
 
 /* -- intent -- */
 
-static json_t *spec_summary(const struct gcr_spec *sp)
+json_t *gcr_submit_spec_summary(const struct gcr_spec *sp)
 {
 	char a[16], b[16];
 
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s, s:s}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s, s:s, s:i}",
 			 "model", gcr_model_id(sp->model), "simulation", sp->simulation,
 			 "option", sp->option, "met", sp->met, "grid", sp->grid,
 			 "domain", sp->domain, "levels", sp->levels,
 			 "start", gcr_date_format(sp->start_date, a, sizeof a),
 			 "end", gcr_date_format(sp->end_date, b, sizeof b),
 			 "instance_type", sp->instance_type, "spot", sp->spot,
-			 "name", sp->name, "region", sp->region);
+			 "name", sp->name, "region", sp->region,
+			 "nodes", sp->nodes > 0 ? sp->nodes : 1);
 }
 
 static void step_intent(struct gcr_submit *s)
@@ -577,7 +578,7 @@ static void step_intent(struct gcr_submit *s)
 	}
 	fields = json_pack("{s:s, s:s, s:o, s:O, s:o, s:O, s:b, s:s, s:b, s:b, s:b}",
 			   "target", "batch", "spec_yaml", spec_file ? spec_file->content : "",
-			   "spec", spec_summary(&s->spec), "estimate", s->intent_extra,
+			   "spec", gcr_submit_spec_summary(&s->spec), "estimate", s->intent_extra,
 			   "plan", submit_plan_to_json(&s->plan), "item", s->item,
 			   "over_budget", s->budget.over, "budget_note", s->budget.note,
 			   "quota_tracked", s->budget.quota_tracked, "record_pending", 1,

@@ -148,6 +148,11 @@ void gcr_submit_reconcile_all(const struct gcr_backend_env *env,
 void *gcr_submit_backend_adapter(gcr_backend_submit_cb cb, void *data);
 void gcr_submit_outcome_to_backend(const struct gcr_submit_outcome *out, void *adapter);
 
+/* The choices of a spec as the journal's intent keeps them ("spec": model,
+ * simulation, grid, period, instance type, nodes, ...), for the dashboard's
+ * summary, progress and resubmit.  New reference. */
+json_t *gcr_submit_spec_summary(const struct gcr_spec *sp);
+
 /* Prints a dry run's requests for people: "METHOD URL", the headers, the
  * body, and a "# note" line where the body or a value is decided later. */
 void gcr_submit_print_requests(FILE *out, json_t *requests);

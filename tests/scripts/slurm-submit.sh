@@ -201,6 +201,32 @@ while [ "$(squeue -h -t all -j "$job_sleep" -o %T 2>/dev/null)" != CANCELLED ] &
 expect_match "$(squeue -h -t all -j "$job_sleep" -o %T)" "^CANCELLED$" "scancel reached its own cluster"
 "$GCRUNNER" cluster set --host "$GCR_TESTBED_SSH_HOST" >/dev/null
 
+# --- progress and summary of a running Slurm run, from its output file ----------------------
+# GEOS-Chem Classic's progress line half-way through the default one-day
+# period (2019-01-01 to 2019-01-02).
+printf '#!/bin/sh\necho "---> DATE: 2019/01/01  UTC: 12:00  X-HRS:     12.000000"\nsleep 60\n' \
+	>"$TEST_TMP/half.sh"
+"$GCRUNNER" cluster set --transport local >/dev/null
+GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/half.sh" "$GCRUNNER" submit $RUN --json >"$TEST_TMP/out" 2>/dev/null
+sim=$(sed -n 's/.*"simulationId": "\(.*\)".*/\1/p' "$TEST_TMP/out")
+job=$(sed -n 's/.*"jobId": "\(.*\)".*/\1/p' "$TEST_TMP/out")
+i=0
+until grep -q "DATE" "$runs/$sim/gcrunner-$job.log" 2>/dev/null || [ $i -ge 100 ]; do
+	sleep 0.2; i=$((i + 1)); done
+expect_status 0 "jobs while the run runs" "$GCRUNNER" jobs
+expect_match "$out" "$sim +.* running +50% " "a running Slurm run shows its progress"
+expect_match "$out" "simulated time reached: 2019-01-01 12:00" "and the simulated time reached"
+expect_status 0 "jobs --json" "$GCRUNNER" jobs --json
+run_json=$(printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+r = [r for r in json.load(sys.stdin) if r["simulationId"] == sys.argv[1]][0]
+print(r["summary"], r["pricePerNodeHour"], r["costSoFar"])' "$sim")
+# A cluster of one's own has no price: its cost is unknown, not $0.
+expect_match "$run_json" "^Classic TransportTracers 4x5 None None$" \
+	"what it is, and no made-up cost"
+expect_status 0 "cancel it" "$GCRUNNER" cancel "$sim" --yes
+expect_match "$out" "unknown amount" "cancel does not claim it cost nothing"
+
 # --- the backend's calls over both transports ------------------------------------------------
 for transport in local ssh; do
 	GCR_TEST_TRANSPORT=$transport "$top_builddir/tests/unit/check_slurm_backend" \
