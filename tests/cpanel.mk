@@ -7,3 +7,8 @@ tests_unit_check_pcluster_watch_SOURCES = tests/unit/check_pcluster_watch.c
 tests_unit_check_pcluster_watch_CFLAGS = $(TEST_UNIT_CFLAGS)
 tests_unit_check_pcluster_watch_LDADD = $(TEST_UNIT_LDADD)
 TESTS += tests/unit/check_pcluster_watch
+
+libgcrui_a_SOURCES += ui/cluster_panel.c ui/cluster_panel.h
+
+TESTS += tests/tui/dashboard-cluster.sh
+EXTRA_DIST += tests/tui/dashboard-cluster.sh

@@ -59,6 +59,7 @@ enum ui_scope {
 	X(RESUBMIT,   "resubmit",   UI_SCOPE_DASHBOARD, "R",             N_("Submit a new simulation with the same spec; asks first")) \
 	X(RESULTS,    "results",    UI_SCOPE_DASHBOARD, "r",             N_("List the run's result files and download them")) \
 	X(REFRESH,    "refresh",    UI_SCOPE_DASHBOARD, "F5",            N_("Refresh the runs' states now")) \
+	X(DELETE_CLUSTER, "delete-cluster", UI_SCOPE_DASHBOARD, "D",     N_("Delete the ParallelCluster cluster shown under the runs; asks first and warns when runs are still on it")) \
 	X(SEARCH_LOG, "search",     UI_SCOPE_RUN,       "/",             N_("Search the log")) \
 	X(NEXT_MATCH, "next-match", UI_SCOPE_RUN,       "n",             N_("Go to the next match of the search")) \
 	X(PREV_MATCH, "prev-match", UI_SCOPE_RUN,   "N",             N_("Go to the previous match of the search")) \

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "paths.h"
 #include "submit/submit.h"
+#include "ui/cluster_panel.h"
 #include "ui/draw.h"
 #include "ui/notify.h"
 #include "ui/screen_dashboard.h"
@@ -95,6 +96,7 @@ struct dashboard {
 	int64_t shown_refresh_ms;         /* the refresh state the status line shows */
 	int64_t shown_next_ms;
 	char shown_trouble[64];
+	struct cluster_panel *cluster;    /* the ParallelCluster line (cluster_panel.h) */
 };
 
 /* ---- formats ------------------------------------------------------------------------ */
@@ -773,6 +775,7 @@ struct dashboard *dashboard_new(struct ui_session *session, struct gcr_runs *run
 	snprintf(d->why, sizeof d->why, "%s", why ? why : "");
 	d->stale = true;
 	d->results = results_new(d);
+	d->cluster = cluster_panel_new(d, session);
 	if (runs)
 		gcr_runs_set_listeners(runs, on_runs_changed, on_run_ended, d);
 	return d;
@@ -822,6 +825,7 @@ void dashboard_attach(struct dashboard *d, struct ui_app *app,
 		uv_idle_init(ui_app_loop(app), &d->rebuild);
 		d->rebuild.data = d;
 		d->rebuild_open = true;
+		cluster_panel_start(d->cluster);
 	}
 }
 
@@ -853,6 +857,7 @@ void dashboard_stop(struct dashboard *d)
 	run_page_free(d->page);
 	d->page = NULL;
 	d->runs = NULL;
+	cluster_panel_stop(d->cluster);
 	if (d->tick_open)
 		uv_close((uv_handle_t *)&d->tick, on_tick_closed);
 	if (d->ended_open)
@@ -867,6 +872,7 @@ void dashboard_free(struct dashboard *d)
 		return;
 	dashboard_stop(d);
 	results_free(d->results);
+	cluster_panel_free(d->cluster);
 	while (d->saves > 0 || d->tick_open || d->ended_open || d->rebuild_open)
 		uv_run(dashboard_loop(d), UV_RUN_ONCE);
 	free(d->ask_sims);
@@ -1464,10 +1470,13 @@ static void dashboard_draw(void *data, struct ui_app *app, int rows, int cols)
 	struct dashboard *d = data;
 	struct columns c;
 	char title[256], right[256];
-	int list_y = 2, list_h = rows - 7, y;
+	int list_y = 2, list_h, y;
 	int64_t now = now_ms();
+	/* The cluster's lines go between the run's details and the message line. */
+	int k = cluster_panel_rows(d->cluster, cols);
 
 	(void)app;
+	list_h = rows - 7 - k;
 	settle(d);
 	layout_columns(cols, &c);
 
@@ -1542,8 +1551,9 @@ static void dashboard_draw(void *data, struct ui_app *app, int rows, int cols)
 	if (d->top + (size_t)list_h < d->norder)
 		ui_draw_text(list_y + list_h - 1, cols - 1, 1, UI_ROLE_HINT, ui_glyphs()->more_below);
 
-	ui_draw_hline(rows - 5, 0, cols, UI_ROLE_BORDER);
-	draw_cursor_details(d, d->norder ? &d->rows[d->order[d->cursor]] : NULL, rows - 4, cols, now);
+	ui_draw_hline(rows - 5 - k, 0, cols, UI_ROLE_BORDER);
+	draw_cursor_details(d, d->norder ? &d->rows[d->order[d->cursor]] : NULL, rows - 4 - k, cols, now);
+	cluster_panel_draw(d->cluster, rows - 2 - k, cols);
 	dashboard_draw_bottom(d, rows, cols, _("n new  Enter open  c cancel  r results  ? help"));
 }
 
@@ -1686,6 +1696,9 @@ static unsigned dashboard_event(void *data, struct ui_app *app, const struct ui_
 		if (d->runs)
 			gcr_runs_refresh_now(d->runs);   /* the status line shows when it is done */
 		break;
+	case UI_ACT_DELETE_CLUSTER:
+		cluster_panel_delete(d->cluster);
+		break;
 	default:
 		return 0;
 	}
@@ -1700,7 +1713,9 @@ static void dashboard_help(void *data, const char **title, const char **text)
 		  "waits), how far the simulation got, how long it has run, when it should end, and "
 		  "what it has cost against its estimate. Enter opens a run's attempts and live log; "
 		  "Space marks runs for cancelling several at once. The bottom line says when the "
-		  "states were last refreshed and any trouble reaching AWS.");
+		  "states were last refreshed and any trouble reaching AWS. With a ParallelCluster "
+		  "cluster set up (pcluster.name), a line above it shows the cluster's status and, "
+		  "when no run is on it, what it costs while it stays up; D deletes it.");
 }
 
 static bool dashboard_unsaved(void *data)
