@@ -108,4 +108,24 @@ for step in submitting answered; do
 		|| fail "$(jobs_named "$ksim") jobs named $ksim"
 	quit_tui
 done
+
+# --- a running Slurm run in the dashboard: what it is and its progress ----------------------
+# GEOS-Chem Classic's progress line half-way through one day from 2019-01-01.
+printf '#!/bin/sh\necho "---> DATE: 2019/01/01  UTC: 12:00  X-HRS:     12.000000"\nsleep 120\n' \
+	>"$TEST_TMP/half.sh"
+GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/half.sh" "$GCRUNNER" submit --target slurm \
+	--sim TransportTracers --days 1 --name halfway --json >"$TEST_TMP/out" 2>/dev/null
+hjob=$(sed -n 's/.*"jobId": "\(.*\)".*/\1/p' "$TEST_TMP/out")
+i=0
+until [ "$(squeue -h -j "$hjob" -o %T 2>/dev/null)" = RUNNING ] || [ $i -ge 100 ]; do
+	sleep 0.2; i=$((i + 1)); done
+tui_start 120 30
+tui_wait "newest first"
+i=0
+until tui_capture | grep "halfway" | grep -q "50%" || [ $i -ge 100 ]; do sleep 0.2; i=$((i + 1)); done
+row=$(tui_capture | grep "halfway")
+expect_match "$row" "Classic TransportTrac" "the dashboard says what the Slurm run is"
+expect_match "$row" "50%" "and its progress from the job's output file"
+quit_tui
+scancel "$hjob" 2>/dev/null
 finish
