@@ -12,3 +12,10 @@ libgcrui_a_SOURCES += ui/cluster_panel.c ui/cluster_panel.h
 
 TESTS += tests/tui/dashboard-cluster.sh
 EXTRA_DIST += tests/tui/dashboard-cluster.sh
+
+## The cluster line's words for each state, without a terminal.
+check_PROGRAMS += tests/unit/check_cluster_panel
+tests_unit_check_cluster_panel_SOURCES = tests/unit/check_cluster_panel.c
+tests_unit_check_cluster_panel_CFLAGS = $(TEST_UI_CFLAGS)
+tests_unit_check_cluster_panel_LDADD = $(TEST_UI_LDADD)
+TESTS += tests/unit/check_cluster_panel

@@ -25,11 +25,16 @@ struct cluster_panel {
 	struct dashboard *d;              /* borrowed */
 	struct ui_session *session;       /* borrowed */
 	struct gcr_backend_env *env;      /* the session's */
+	/* The configuration file as last read (F5 reads it again, so a
+	 * cluster `gcrunner cluster create` saved meanwhile shows); NULL: the
+	 * session's settings. */
+	struct gcr_settings *disk;
 	struct gcr_pcluster_client client;
 	struct gcr_pcluster_watch *watch;
 	struct cluster_view view;
 	double every_s;
 	bool started;
+	bool stopped;                     /* cluster_panel_stop was called */
 	struct delete_call *deleting;     /* a DeleteCluster in flight */
 };
 
@@ -153,6 +158,11 @@ int cluster_view_format(const struct cluster_view *v, time_t now, int cols,
 
 /* ---- the watcher's answers ----------------------------------------------------------------- */
 
+static struct gcr_settings *settings_of(struct cluster_panel *p)
+{
+	return p->disk ? p->disk : p->env->settings;
+}
+
 static void redraw(struct cluster_panel *p)
 {
 	struct ui_app *app = dashboard_app(p->d);
@@ -178,7 +188,7 @@ static void on_watch(enum gcr_status st, const struct gcr_error *err,
 			v->since = info->created;
 		else if (changed && !(v->deleted_by_us && strcmp(info->status, "DELETE_IN_PROGRESS") == 0))
 			v->since = gcr_pcluster_status_in_progress(info->status) ? now : 0;
-		gcr_pcluster_running_cost(p->env->catalog, p->env->settings, info, p->client.region,
+		gcr_pcluster_running_cost(p->env->catalog, settings_of(p), info, p->client.region,
 					  &v->cost);
 		/* The journal is refreshed by the runs model on its own ticks. */
 		v->active = gcr_pcluster_active_runs(p->env->journal, v->name);
@@ -208,32 +218,66 @@ struct cluster_panel *cluster_panel_new(struct dashboard *d, struct ui_session *
 	return p;
 }
 
-void cluster_panel_start(struct cluster_panel *p)
+static void stop_watching(struct cluster_panel *p)
+{
+	gcr_pcluster_watch_stop(p->watch);
+	p->watch = NULL;
+	p->started = false;
+	memset(&p->view, 0, sizeof p->view);
+}
+
+/* Reads the configuration file again; watches the cluster it names (a new
+ * name restarts the watcher; the same one is asked again now). */
+static void configure(struct cluster_panel *p)
 {
 	struct gcr_error err;
+	struct gcr_settings *s;
+	char *config = gcr_config_path();
 	const char *name;
 
-	if (!p || p->started || !p->session)
-		return;
+	gcr_settings_free(p->disk);
+	p->disk = NULL;
+	if (config && gcr_settings_load(config, &p->disk, &err) != GCR_OK)
+		gcr_log_debug("cluster line: %s", err.message);
+	free(config);
 	p->env = ui_session_env(p->session, false, &err);
-	name = p->env ? gcr_settings_get(p->env->settings, "pcluster.name") : NULL;
-	if (!name || !*name)
+	if (!p->env)
 		return;
-	/* No credentials: nothing to ask with, and nothing to show. */
-	if (!ui_aws_credentials_likely())
+	s = settings_of(p);
+	name = gcr_settings_get(s, "pcluster.name");
+	if (p->started && name && strcmp(name, p->view.name) == 0) {
+		gcr_pcluster_watch_now(p->watch);
+		return;
+	}
+	stop_watching(p);
+	/* No cluster, or no credentials to ask with: nothing to show. */
+	if (!name || !*name || !ui_aws_credentials_likely())
 		return;
 	p->env = ui_session_env(p->session, true, &err);
 	if (!p->env ||
-	    gcr_pcluster_client_init(&p->client, p->env->loop, p->env->aws, p->env->settings, NULL,
-				     &err) != GCR_OK) {
+	    gcr_pcluster_client_init(&p->client, p->env->loop, p->env->aws, s, NULL, &err) != GCR_OK) {
 		gcr_log_debug("no cluster line: %s", err.message);
 		return;
 	}
 	snprintf(p->view.name, sizeof p->view.name, "%.*s", (int)sizeof p->view.name - 1, name);
 	p->view.kind = CLUSTER_VIEW_ASKING;
-	p->every_s = gcr_settings_get_number(p->env->settings, "pcluster.poll_seconds", 30);
+	p->every_s = gcr_settings_get_number(s, "pcluster.poll_seconds", 30);
 	p->watch = gcr_pcluster_watch_start(&p->client, p->view.name, p->every_s, on_watch, p);
 	p->started = true;
+}
+
+void cluster_panel_start(struct cluster_panel *p)
+{
+	if (p && p->session && !p->stopped)
+		configure(p);
+}
+
+void cluster_panel_refresh(struct cluster_panel *p)
+{
+	if (p && p->session && !p->stopped) {
+		configure(p);
+		redraw(p);
+	}
 }
 
 /* ---- deleting ------------------------------------------------------------------------------------ */
@@ -375,6 +419,7 @@ void cluster_panel_stop(struct cluster_panel *p)
 {
 	if (!p)
 		return;
+	p->stopped = true;
 	gcr_pcluster_watch_stop(p->watch);
 	p->watch = NULL;
 	if (p->deleting)
@@ -384,6 +429,9 @@ void cluster_panel_stop(struct cluster_panel *p)
 
 void cluster_panel_free(struct cluster_panel *p)
 {
+	if (!p)
+		return;
 	cluster_panel_stop(p);
+	gcr_settings_free(p->disk);
 	free(p);
 }

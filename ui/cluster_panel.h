@@ -4,7 +4,8 @@
  * and, when it is ready and no run is on it, what it costs while it stays up
  * with the offer to delete it (the delete-cluster key, D).
  *
- * Nothing is shown without pcluster.name or without AWS credentials the
+ * The cluster and how to reach it are read from the configuration file at
+ * start and again at each F5 (refresh).  Nothing is shown without pcluster.name or without AWS credentials the
  * SDKs would find; ParallelCluster not answering is one short line, asked
  * again at the watcher's next tick.
  *
@@ -55,6 +56,10 @@ struct cluster_panel *cluster_panel_new(struct dashboard *d, struct ui_session *
 /* Starts watching when pcluster.name is set and credentials are likely;
  * otherwise the panel stays empty.  Call once the dashboard has its app. */
 void cluster_panel_start(struct cluster_panel *p);
+/* F5: reads the configuration file again (a cluster `gcrunner cluster
+ * create` saved since shows; another name is watched instead) and asks
+ * ParallelCluster now. */
+void cluster_panel_refresh(struct cluster_panel *p);
 /* Stops the watcher (no redraw after this); free later. */
 void cluster_panel_stop(struct cluster_panel *p);
 void cluster_panel_free(struct cluster_panel *p);

@@ -1695,6 +1695,7 @@ static unsigned dashboard_event(void *data, struct ui_app *app, const struct ui_
 	case UI_ACT_REFRESH:
 		if (d->runs)
 			gcr_runs_refresh_now(d->runs);   /* the status line shows when it is done */
+		cluster_panel_refresh(d->cluster);
 		break;
 	case UI_ACT_DELETE_CLUSTER:
 		cluster_panel_delete(d->cluster);

@@ -10,7 +10,8 @@
 # unfinished run on it makes the line and the question warn; D, then y,
 # sends DeleteCluster (seen in the server's request log and state), the line
 # follows the deletion until the cluster is gone, and the saved head node is
-# forgotten; ParallelCluster not answering is one line, and it recovers.
+# forgotten; ParallelCluster not answering is one line, and it recovers; a
+# failed creation shows its reason; without credentials there is no line.
 . "$top_srcdir/tests/scripts/lib.sh"
 . "$top_srcdir/tests/tui/lib.sh"
 
@@ -50,9 +51,6 @@ grep -q '^  InstanceType: c5.4xlarge$' "$conf" && pass "the head node is a c5.4x
 	|| fail "no head node type to change in $conf"
 fsx=$(sed -n 's/^ *StorageCapacity: *\([0-9]*\).*/\1/p' "$conf" | head -1)
 
-expect_status 0 "cluster create --no-wait" "$GCRUNNER" cluster create dash-c24 --config "$conf" --no-wait
-[ "$(server_status dash-c24)" = CREATE_IN_PROGRESS ] && pass "the server is creating it" \
-	|| fail "server: $(server_status dash-c24)"
 
 # The running cost, from the catalog's data: the head node's on-demand price
 # in us-east-1 plus FSx for Lustre SCRATCH_2 at $0.140 per GiB-month (730 h).
@@ -80,6 +78,15 @@ echo "# expected running cost: $cost (head node c5.4xlarge + FSx $fsx GiB)"
 tui_start 80 24 NO_COLOR=1
 tui_wait "Start planning" >/dev/null
 tui_keys F2
+tui_wait "No runs yet" >/dev/null
+tui_screen | grep -q "Cluster\|ParallelCluster" && fail "a cluster line before any cluster is named" \
+	|| pass "no cluster named: no cluster line"
+# The CLI starts the creation while the dashboard is open; F5 reads the
+# configuration it saved.
+expect_status 0 "cluster create --no-wait" "$GCRUNNER" cluster create dash-c24 --config "$conf" --no-wait
+[ "$(server_status dash-c24)" = CREATE_IN_PROGRESS ] && pass "the server is creating it" \
+	|| fail "server: $(server_status dash-c24)"
+tui_keys F5
 tui_check "Cluster dash-c24: creating..." "the dashboard shows the cluster being created"
 tui_check "so far" "with how long so far"
 tui_wait "Cluster dash-c24: creating..., " >/dev/null && \
@@ -143,6 +150,16 @@ tui_check "Cluster dash-c24: deleted." "and says when it is gone"
 [ "$(server_status dash-c24)" = gone ] && pass "gone from the server" || fail "server: $(server_status dash-c24)"
 tui_keys D
 tui_check "Cluster dash-c24 does not exist." "D on a deleted cluster says so"
+
+# --- a creation that fails: its reason, and the offer to delete it ---------------------------
+tbctl POST parallelcluster '{"fail_next_create": "head node bootstrap timed out"}' >/dev/null
+expect_status 0 "create another (--no-wait)" "$GCRUNNER" cluster create broken-c24 --config "$conf" --no-wait
+tui_keys F5
+tui_check "Cluster broken-c24: creating..." "F5 follows the cluster the configuration names now"
+tbctl POST clock '{"advance": 700}' >/dev/null
+tui_check "Cluster broken-c24: creation failed: head node bootstrap timed out" \
+	"a failed creation with CloudFormation's reason"
+tui_check "Press D to delete it (its name stays taken" "and the offer to delete it"
 tui_keys q
 tui_exit_status >/dev/null
 grep -q "ERROR: AddressSanitizer\|runtime error" "$TEST_TMP/stderr" && fail "sanitizer report: $(head -5 "$TEST_TMP/stderr")" \
