@@ -1265,7 +1265,7 @@ void dashboard_draw_bottom(struct dashboard *d, int rows, int cols, const char *
 		strftime(when, sizeof when, "%H:%M:%S", &tm);
 	}
 	if (h.offline)
-		snprintf(line, sizeof line, "%s", _("Offline: the journal only (no AWS credentials)"));
+		snprintf(line, sizeof line, "%s", _("No AWS credentials: Batch and ParallelCluster runs as journaled"));
 	else if (h.last_refresh_ms > 0 && h.trouble[0] && h.next_refresh_ms > 0)
 		/* Backing off: when the next try is, then what went wrong. */
 		snprintf(line, sizeof line, _("Refreshed %s; next try in %lld s"), when,

@@ -275,11 +275,29 @@ static void draw_attempts(const struct gcr_run *run, int y, int h, int cols)
 	}
 }
 
+/* "cost $1.20 of $3.40"; a run with no price known (a Slurm cluster of
+ * one's own) does not pretend to have cost nothing. */
+static void run_cost_words(const struct gcr_run *run, char *buf, size_t len)
+{
+	char cost[32], est[32];
+
+	wiz_format_usd(run->cost_so_far_usd, cost, sizeof cost);
+	wiz_format_usd(run->cost_estimate_usd, est, sizeof est);
+	if (run->cost_unknown && run->cost_estimate_usd > 0)
+		snprintf(buf, len, _("cost not known (estimate %s)"), est);
+	else if (run->cost_unknown)
+		snprintf(buf, len, "%s", _("cost not known"));
+	else if (run->cost_estimate_usd > 0)
+		snprintf(buf, len, _("cost %s of %s"), cost, est);
+	else
+		snprintf(buf, len, _("cost %s"), cost);
+}
+
 static void run_page_draw(void *data, struct ui_app *app, int rows, int cols)
 {
 	struct run_page *p = data;
 	const struct gcr_run *run = gcr_runs_find(dashboard_runs(p->d), p->sim_id);
-	char buf[1024], cost[32], est[32], el[32];
+	char buf[1024], money[256], el[32];
 	int y, att_h, log_y, log_h;
 
 	(void)app;
@@ -313,14 +331,13 @@ static void run_page_draw(void *data, struct ui_app *app, int rows, int cols)
 			snprintf(el, sizeof el, "-");
 		else
 			dash_format_duration(run->elapsed_s, el, sizeof el);
-		wiz_format_usd(run->cost_so_far_usd, cost, sizeof cost);
-		wiz_format_usd(run->cost_estimate_usd, est, sizeof est);
+		run_cost_words(run, money, sizeof money);
 		if (run->eta_s >= 0 && !gcr_run_state_is_final(run->status.state)) {
 			char eta[32];
 			dash_format_duration(run->eta_s, eta, sizeof eta);
-			snprintf(buf, sizeof buf, _("  elapsed %s  ETA %s  cost %s of %s"), el, eta, cost, est);
+			snprintf(buf, sizeof buf, _("  elapsed %s  ETA %s  %s"), el, eta, money);
 		} else {
-			snprintf(buf, sizeof buf, _("  elapsed %s  cost %s of %s"), el, cost, est);
+			snprintf(buf, sizeof buf, _("  elapsed %s  %s"), el, money);
 		}
 		ui_draw_text_cut(y, x, cols - x, UI_ROLE_NORMAL, buf);
 	}
