@@ -76,6 +76,12 @@ struct dashboard {
 	char resubmit_sim[64];            /* the id the budget question was about */
 	bool resubmit_over_budget;
 	struct gcr_submit *submitting;
+	/* A Slurm/ParallelCluster resubmission cannot be cancelled half-way
+	 * (backend submit): when the dashboard goes first, the ticket is cut
+	 * loose and only frees itself when the answer comes. */
+	struct resubmit_ticket {
+		struct dashboard *d;
+	} *cluster_submitting;
 
 	struct run_page *page;            /* the open run page, or NULL */
 	struct results_state *results;
@@ -854,6 +860,9 @@ void dashboard_stop(struct dashboard *d)
 	if (d->submitting)
 		gcr_submit_cancel(d->submitting);
 	d->submitting = NULL;
+	if (d->cluster_submitting)
+		d->cluster_submitting->d = NULL;   /* it frees itself when it answers */
+	d->cluster_submitting = NULL;
 	run_page_free(d->page);
 	d->page = NULL;
 	d->runs = NULL;
@@ -1172,6 +1181,29 @@ static void on_resubmitted(const struct gcr_submit_outcome *out, void *data)
 			  out->sim_id);
 }
 
+static void on_cluster_resubmitted(enum gcr_status st, const struct gcr_error *err,
+				   const char *sim_id, const char *job_id, void *data)
+{
+	struct resubmit_ticket *t = data;
+	struct dashboard *d = t->d;
+
+	free(t);
+	if (!d)
+		return;
+	d->cluster_submitting = NULL;
+	if (st != GCR_OK) {
+		dashboard_message(d, UI_ROLE_ERROR, _("Resubmitting %s failed: %s"), d->resubmit_from,
+				  err ? err->message : _("the submission failed"));
+		return;
+	}
+	if (d->runs)
+		gcr_runs_refresh_now(d->runs);
+	d->stale = true;
+	snprintf(d->cursor_sim, sizeof d->cursor_sim, "%s", sim_id ? sim_id : "");
+	dashboard_message(d, UI_ROLE_MESSAGE, _("Submitted %s again as %s (job %s)."), d->resubmit_from,
+			  sim_id ? sim_id : "?", job_id ? job_id : "?");
+}
+
 static void resubmit_go(struct dashboard *d, bool allow_over_budget)
 {
 	struct gcr_submit_request req;
@@ -1189,7 +1221,18 @@ static void resubmit_go(struct dashboard *d, bool allow_over_budget)
 	req.sim_id = allow_over_budget && d->resubmit_sim[0] ? d->resubmit_sim : NULL;
 	d->resubmit_over_budget = false;
 	dashboard_message(d, UI_ROLE_HINT, _("Submitting a new run like %s..."), d->resubmit_from);
-	d->submitting = gcr_submit_start(env, &req, NULL, on_resubmitted, d);
+	if (req.spec.target == GCR_TARGET_BATCH) {
+		d->submitting = gcr_submit_start(env, &req, NULL, on_resubmitted, d);
+		return;
+	}
+	/* A cluster run goes where runs of its target go now (the settings'
+	 * cluster), through its backend, as from the wizard. */
+	d->cluster_submitting = calloc(1, sizeof *d->cluster_submitting);
+	if (!d->cluster_submitting)
+		abort();
+	d->cluster_submitting->d = d;
+	gcr_backend_for(req.spec.target)->submit(env, &req, on_cluster_resubmitted,
+						 d->cluster_submitting);
 }
 
 /* The first question, and the budget's when the engine asked for one. */
@@ -1210,7 +1253,7 @@ void dashboard_resubmit(struct dashboard *d, const char *sim_id)
 
 	if (!d->runs || !d->app)
 		return;
-	if (d->submitting) {
+	if (d->submitting || d->cluster_submitting) {
 		dashboard_message(d, UI_ROLE_WARNING, "%s", _("A submission is still running; wait for it."));
 		return;
 	}
@@ -1220,9 +1263,10 @@ void dashboard_resubmit(struct dashboard *d, const char *sim_id)
 				  _("The spec of that run is not known here (it was submitted from another machine): use gcrunner submit --spec FILE."));
 		return;
 	}
-	if (d->resubmit_spec.target != GCR_TARGET_BATCH) {
+	if (!gcr_backend_for(d->resubmit_spec.target) ||
+	    !gcr_backend_for(d->resubmit_spec.target)->submit) {
 		dashboard_message(d, UI_ROLE_WARNING, "%s",
-				  _("Resubmitting from the dashboard goes to AWS Batch only; for a cluster run use the wizard or gcrunner submit --spec FILE."));
+				  _("Runs of this target cannot be submitted from here; use gcrunner submit --spec FILE."));
 		return;
 	}
 	snprintf(d->resubmit_from, sizeof d->resubmit_from, "%s", r->sim_id);

@@ -130,6 +130,20 @@ expect_match "$row" "50%" "and its progress from the job's output file"
 tui_keys Enter
 tui_check "cost not known" "the run page does not claim it cost nothing"
 tui_check "2019-01-01 12:00" "the run page shows the simulated time reached"
+# Resubmitted from the dashboard: through the Slurm backend, one new job.
+tui_keys Escape
+tui_wait "newest first"
+tui_keys R
+tui_check "same spec as halfway" "R asks before submitting the Slurm run again"
+tui_keys y
+tui_check "again as gcr-" "resubmitted from the dashboard"
+again=$(tui_capture | tr -s ' \n' '  ' | sed -n 's/.*again as \(gcr-[0-9TZ-]*[0-9a-f]\{8\}\) (job \([0-9]*\)).*/\1 \2/p')
+asim=${again% *}
+ajob=${again#* }
+[ -n "$asim" ] && [ "$(jobs_named "$asim")" -eq 1 ] && pass "Slurm has one job named $asim" \
+	|| fail "resubmission '$again': $( [ -n "$asim" ] && jobs_named "$asim") jobs"
+expect_match "$(squeue -h -t all -j "$ajob" -o %j 2>&1)" "^$asim\$" "the new job is named after the new simulation"
 quit_tui
+[ -n "$ajob" ] && scancel "$ajob" 2>/dev/null
 scancel "$hjob" 2>/dev/null
 finish
