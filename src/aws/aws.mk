@@ -35,6 +35,7 @@ TESTS += tests/unit/check_aws_protocol
 libgcrengine_a_SOURCES += \
 	src/aws/sigv4.c src/aws/sigv4.h \
 	src/aws/credentials.c src/aws/credentials.h \
+	src/aws/ssotoken.c src/aws/ssotoken.h \
 	src/aws/credchain.c \
 	src/aws/awsconfig.c src/aws/awsconfig.h \
 	src/aws/endpoint.c src/aws/endpoint.h

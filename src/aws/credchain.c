@@ -29,6 +29,7 @@
 #include "aws/http.h"
 #include "aws/protocol.h"
 #include "aws/sigv4.h"
+#include "aws/ssotoken.h"
 #include "aws/sts.h"
 #include "i18n.h"
 #include "log.h"
@@ -39,6 +40,10 @@
 #define PROCESS_STDERR_MAX 4096
 #define CONTAINER_HOST "http://169.254.170.2"
 #define IMDS_DEFAULT "http://169.254.169.254"
+/* botocore's SSOTokenProvider: renew the SSO token when less than 15
+ * minutes are left, and after an attempt not again within a minute. */
+#define SSO_REFRESH_WINDOW (15 * 60)
+#define SSO_REFRESH_ATTEMPT_GAP 60
 
 struct waiter {
 	gcr_aws_credentials_cb cb;
@@ -48,6 +53,7 @@ struct waiter {
 
 struct step;
 struct proc;
+struct sso_state;
 
 struct gcr_aws_credential_provider {
 	uv_loop_t *loop;
@@ -61,6 +67,7 @@ struct gcr_aws_credential_provider {
 	char *region;
 	int margin;
 	int process_timeout;
+	time_t sso_refresh_next;        /* no SSO token refresh before this */
 
 	struct gcr_aws_credentials creds;
 	int have_creds;
@@ -91,6 +98,9 @@ struct step {
 	struct step *source;            /* its source credentials */
 	char *role_arn;
 	char *description;
+
+	/* SSO */
+	struct sso_state *sso;
 
 	/* IMDS */
 	char *imds_base;
@@ -138,6 +148,8 @@ static int is_true(const char *v)
 
 /* ---- steps ------------------------------------------------------------------ */
 
+static void sso_state_free(struct sso_state *st);
+
 static struct step *step_new(struct gcr_aws_credential_provider *p, struct step *parent,
 			     step_then then, const char *profile)
 {
@@ -162,6 +174,7 @@ static void step_free(struct step *s)
 	free(s->profile);
 	free(s->role_arn);
 	free(s->description);
+	sso_state_free(s->sso);
 	free(s->imds_base);
 	wipe_free(s->imds_token);
 	free(s->imds_role);
@@ -1102,11 +1115,95 @@ static int http_failed(struct step *s, struct gcr_http_response *resp, const cha
 
 /* -- SSO -- */
 
+/* What an SSO step keeps between reading the token cache and calling the
+ * portal (across a token refresh).  doc holds secrets: never logged. */
+struct sso_state {
+	char *session;          /* sso-session name; NULL for a legacy profile */
+	char *region;           /* sso_region */
+	char *account, *role;
+	char *cache_path;
+	json_t *doc;            /* the cache file's JSON */
+	time_t expires;         /* of doc's accessToken */
+	char refresh_failure[160];  /* why a refresh failed (no secrets), or "" */
+};
+
+static void sso_state_free(struct sso_state *st)
+{
+	if (!st)
+		return;
+	free(st->session);
+	free(st->region);
+	free(st->account);
+	free(st->role);
+	free(st->cache_path);
+	json_decref(st->doc);
+	free(st);
+}
+
+static void sso_fail_sign_in(struct step *s, const char *what)
+{
+	step_fail(s, GCR_ERR_AUTH, _("%s: %s; sign in again: gcrunner setup, or aws sso login "
+				     "--profile %s"), s->description, what, s->profile);
+}
+
+/* Reads the cache file into s->sso->doc and ->expires; 0 (step failed) when
+ * it is missing or unreadable. */
+static int sso_load_cache(struct step *s)
+{
+	struct sso_state *st = s->sso;
+	struct gcr_error err;
+	char *text = NULL, *what;
+	size_t len = 0;
+	json_t *doc;
+	const char *expires_at;
+
+	if (gcr_read_file(st->cache_path, &text, &len, &err) != GCR_OK) {
+		what = gcr_strdup_printf(_("no cached SSO token (%s)"), st->cache_path);
+		sso_fail_sign_in(s, what);
+		free(what);
+		return 0;
+	}
+	doc = json_loadb(text, len, 0, NULL);
+	wipe_free(text);
+	expires_at = json_string_value(json_object_get(doc, "expiresAt"));
+	if (!json_string_value(json_object_get(doc, "accessToken")) || !expires_at ||
+	    !gcr_aws_time_parse(expires_at, &st->expires)) {
+		json_decref(doc);
+		what = gcr_strdup_printf(_("the cached token %s is unreadable"), st->cache_path);
+		sso_fail_sign_in(s, what);
+		free(what);
+		return 0;
+	}
+	json_decref(st->doc);
+	st->doc = doc;
+	return 1;
+}
+
+/* botocore refreshes only with a refresh token and an unexpired client
+ * registration (sso-session profiles; legacy ones have neither). */
+static int sso_can_refresh(const struct sso_state *st, time_t now)
+{
+	const char *keys[] = { "refreshToken", "clientId", "clientSecret" };
+	const char *reg = json_string_value(json_object_get(st->doc, "registrationExpiresAt"));
+	time_t reg_expires;
+	size_t i;
+
+	if (!st->session)
+		return 0;
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const char *v = json_string_value(json_object_get(st->doc, keys[i]));
+		if (!v || !*v)
+			return 0;
+	}
+	return reg && gcr_aws_time_parse(reg, &reg_expires) && reg_expires > now;
+}
+
 static void on_sso(struct step *s, struct gcr_http_response *resp)
 {
 	if (resp->failure == GCR_HTTP_OK && (resp->status == 401 || resp->status == 403)) {
 		step_fail(s, GCR_ERR_AUTH,
-			  _("%s: the SSO token was refused (HTTP %ld); run 'aws sso login --profile %s'"),
+			  _("%s: the SSO token was refused (HTTP %ld); sign in again: gcrunner setup, "
+			    "or aws sso login --profile %s"),
 			  s->description, resp->status, s->profile);
 		return;
 	}
@@ -1115,27 +1212,124 @@ static void on_sso(struct step *s, struct gcr_http_response *resp)
 	finish_from_json(s, resp, 1, GCR_AWS_SOURCE_SSO, s->description);
 }
 
+/* Role credentials from the portal with the token in s->sso->doc. */
+static void sso_get_role_credentials(struct step *s)
+{
+	struct gcr_aws_credential_provider *p = s->p;
+	struct sso_state *st = s->sso;
+	struct gcr_error err;
+	struct gcr_aws_endpoint ep;
+	struct gcr_http_headers headers;
+	char *url, *acc_enc, *role_enc, *what;
+
+	if (st->expires <= time(NULL)) {
+		if (st->refresh_failure[0])
+			what = gcr_strdup_printf(_("the SSO token has expired and could not be renewed "
+						   "(%s)"), st->refresh_failure);
+		else
+			what = gcr_strdup_printf("%s", _("the SSO token has expired"));
+		sso_fail_sign_in(s, what);
+		free(what);
+		return;
+	}
+	if (gcr_aws_endpoint_resolve(p->config, s->profile, "sso", st->region, &ep, &err) != GCR_OK) {
+		step_finish(s, err.code, &err);
+		return;
+	}
+	acc_enc = gcr_aws_uri_encode(st->account, strlen(st->account), 0);
+	role_enc = gcr_aws_uri_encode(st->role, strlen(st->role), 0);
+	url = gcr_strdup_printf("%s/federation/credentials?account_id=%s&role_name=%s",
+				ep.url, acc_enc, role_enc);
+	free(acc_enc);
+	free(role_enc);
+	gcr_aws_endpoint_clear(&ep);
+	gcr_http_headers_init(&headers);
+	gcr_http_headers_add(&headers, "x-amz-sso_bearer_token",
+			     json_string_value(json_object_get(st->doc, "accessToken")));
+	http_start(s, "GET", url, &headers, 10000, on_sso);
+	gcr_http_headers_clear(&headers);
+	free(url);
+}
+
+/* The SSO OIDC CreateToken answer to a refresh: the new token goes into the
+ * cache file (other fields kept) as the AWS CLI would write it. */
+static void on_sso_refreshed(const struct gcr_sso_answer *a, void *data)
+{
+	struct step *s = data;
+	struct gcr_aws_credential_provider *p = s->p;
+	struct sso_state *st = s->sso;
+	const char *token = json_string_value(json_object_get(a->answer, "accessToken"));
+	const char *refresh = json_string_value(json_object_get(a->answer, "refreshToken"));
+	json_t *expires_in = json_object_get(a->answer, "expiresIn");
+	struct gcr_error err;
+	char when[32];
+
+	p->active_http = NULL;
+	if (a->st == GCR_ERR_CANCELLED || p->freeing) {
+		step_fail(s, GCR_ERR_CANCELLED, _("cancelled"));
+		return;
+	}
+	if (a->st != GCR_OK || !token || !*token || !json_is_integer(expires_in)) {
+		/* The service's error code only: the message could echo a request. */
+		snprintf(st->refresh_failure, sizeof st->refresh_failure, "%.150s",
+			 a->st == GCR_OK ? _("an incomplete answer")
+			 : a->info->code[0] ? a->info->code : a->err->message);
+		gcr_log_debug("%s: SSO token refresh failed: %s", s->description, st->refresh_failure);
+		/* Someone else (another gcrunner, the AWS CLI) may have renewed it. */
+		if (sso_load_cache(s))
+			sso_get_role_credentials(s);
+		return;
+	}
+	st->expires = time(NULL) + (time_t)json_integer_value(expires_in);
+	gcr_aws_time_format(st->expires, when, sizeof when);
+	json_object_set_new(st->doc, "accessToken", json_string(token));
+	json_object_set_new(st->doc, "expiresAt", json_string(when));
+	if (refresh && *refresh)
+		json_object_set_new(st->doc, "refreshToken", json_string(refresh));
+	if (gcr_sso_cache_write(st->cache_path, st->doc, &err) != GCR_OK)
+		gcr_log_debug("%s: renewed the SSO token but cannot cache it: %s", s->description,
+			      err.message);
+	else
+		gcr_log_debug("%s: renewed the SSO token (until %s)", s->description, when);
+	sso_get_role_credentials(s);
+}
+
+/* CreateToken with grantType refresh_token, as botocore's SSOTokenProvider. */
+static void sso_refresh(struct step *s)
+{
+	struct gcr_aws_credential_provider *p = s->p;
+	struct sso_state *st = s->sso;
+	struct gcr_error err;
+	struct gcr_http *http = http_client(p, &err);
+	json_t *body;
+
+	p->sso_refresh_next = time(NULL) + SSO_REFRESH_ATTEMPT_GAP;
+	if (!http) {
+		step_finish(s, err.code, &err);
+		return;
+	}
+	body = json_pack("{s:s, s:s, s:s, s:s}", "grantType", "refresh_token",
+			 "clientId", json_string_value(json_object_get(st->doc, "clientId")),
+			 "clientSecret", json_string_value(json_object_get(st->doc, "clientSecret")),
+			 "refreshToken", json_string_value(json_object_get(st->doc, "refreshToken")));
+	p->active_http = gcr_sso_call(http, p->config, s->profile, "sso-oidc", st->region, "POST",
+				      "/token", body, NULL, 10000, on_sso_refreshed, s, &err);
+	if (!p->active_http) {
+		snprintf(st->refresh_failure, sizeof st->refresh_failure, "%.150s", err.message);
+		sso_get_role_credentials(s);
+	}
+}
+
 static void start_sso(struct step *s)
 {
 	struct gcr_aws_credential_provider *p = s->p;
 	const char *session = cfg_get(p, s->profile, "sso_session");
 	const char *account = cfg_get(p, s->profile, "sso_account_id");
 	const char *role = cfg_get(p, s->profile, "sso_role_name");
-	const char *start_url, *region, *cache_key;
+	const char *start_url, *region;
 	const struct gcr_aws_ini_section *sec = NULL;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
-	char *home_cache, *path, *text = NULL, *url, *acc_enc, *role_enc;
-	size_t len = 0;
-	json_t *doc;
-	json_error_t jerr;
-	const char *token, *expires_at;
-	time_t expires = 0;
-	struct gcr_error err;
-	struct gcr_aws_endpoint ep;
-	struct gcr_http_headers headers;
-	const char *home = env("HOME");
+	struct sso_state *st;
+	time_t now;
 
 	if (session) {
 		sec = gcr_aws_config_sso_session(p->config, session);
@@ -1146,12 +1340,10 @@ static void start_sso(struct step *s)
 		}
 		start_url = gcr_aws_ini_lookup(sec, NULL, "sso_start_url");
 		region = gcr_aws_ini_lookup(sec, NULL, "sso_region");
-		cache_key = session;
 		s->description = gcr_strdup_printf(_("SSO session %s"), session);
 	} else {
 		start_url = cfg_get(p, s->profile, "sso_start_url");
 		region = cfg_get(p, s->profile, "sso_region");
-		cache_key = start_url;
 		s->description = gcr_strdup_printf(_("SSO start URL %s"), start_url ? start_url : "?");
 	}
 	if (!start_url || !region || !account || !role) {
@@ -1160,56 +1352,25 @@ static void start_sso(struct step *s)
 			    "sso-session) and sso_account_id and sso_role_name"), s->profile);
 		return;
 	}
-	/* The CLI's token cache: ~/.aws/sso/cache/<sha1 of key>.json */
-	EVP_Digest(cache_key, strlen(cache_key), md, &mdlen, EVP_sha1(), NULL);
-	for (i = 0; i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	home_cache = gcr_strdup_printf("%s/.aws/sso/cache", home ? home : "");
-	path = gcr_strdup_printf("%s/%s.json", home_cache, hex);
-	free(home_cache);
-	if (gcr_read_file(path, &text, &len, &err) != GCR_OK) {
-		step_fail(s, GCR_ERR_AUTH,
-			  _("%s: no cached SSO token (%s); run 'aws sso login --profile %s'"),
-			  s->description, path, s->profile);
-		free(path);
+	st = calloc(1, sizeof *st);
+	if (!st)
+		abort();
+	s->sso = st;
+	st->session = xstrdup(session);
+	st->region = xstrdup(region);
+	st->account = xstrdup(account);
+	st->role = xstrdup(role);
+	/* The CLI's token cache, keyed by the session name (else the URL). */
+	st->cache_path = gcr_sso_cache_path(session ? session : start_url);
+	if (!sso_load_cache(s))
+		return;
+	now = time(NULL);
+	if (st->expires - now < SSO_REFRESH_WINDOW && now >= p->sso_refresh_next &&
+	    sso_can_refresh(st, now)) {
+		sso_refresh(s);
 		return;
 	}
-	doc = json_loadb(text, len, 0, &jerr);
-	wipe_free(text);
-	token = json_string_value(json_object_get(doc, "accessToken"));
-	expires_at = json_string_value(json_object_get(doc, "expiresAt"));
-	if (!token || !expires_at || !gcr_aws_time_parse(expires_at, &expires)) {
-		json_decref(doc);
-		step_fail(s, GCR_ERR_AUTH, _("%s: the cached token %s is unreadable; run 'aws sso login "
-					     "--profile %s'"), s->description, path, s->profile);
-		free(path);
-		return;
-	}
-	free(path);
-	if (expires <= time(NULL)) {
-		json_decref(doc);
-		step_fail(s, GCR_ERR_AUTH, _("%s: the SSO token has expired; run 'aws sso login "
-					     "--profile %s'"), s->description, s->profile);
-		return;
-	}
-	if (gcr_aws_endpoint_resolve(p->config, s->profile, "sso", region, &ep, &err) != GCR_OK) {
-		json_decref(doc);
-		step_finish(s, err.code, &err);
-		return;
-	}
-	acc_enc = gcr_aws_uri_encode(account, strlen(account), 0);
-	role_enc = gcr_aws_uri_encode(role, strlen(role), 0);
-	url = gcr_strdup_printf("%s/federation/credentials?account_id=%s&role_name=%s",
-				ep.url, acc_enc, role_enc);
-	free(acc_enc);
-	free(role_enc);
-	gcr_aws_endpoint_clear(&ep);
-	gcr_http_headers_init(&headers);
-	gcr_http_headers_add(&headers, "x-amz-sso_bearer_token", token);
-	json_decref(doc);
-	http_start(s, "GET", url, &headers, 10000, on_sso);
-	gcr_http_headers_clear(&headers);
-	free(url);
+	sso_get_role_credentials(s);
 }
 
 /* -- container -- */

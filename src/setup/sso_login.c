@@ -6,13 +6,11 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-
 #include "aws/awsconfig.h"
-#include "aws/endpoint.h"
 #include "aws/http.h"
 #include "aws/protocol.h"
 #include "aws/sigv4.h"
+#include "aws/ssotoken.h"
 #include "i18n.h"
 #include "log.h"
 #include "paths.h"
@@ -55,19 +53,6 @@ static void wipe_free(char *s)
 	}
 }
 
-char *gcr_sso_cache_path(const char *session_name)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
-	const char *home = getenv("HOME");
-
-	EVP_Digest(session_name, strlen(session_name), md, &len, EVP_sha1(), NULL);
-	for (unsigned int i = 0; i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return gcr_strdup_printf("%s/.aws/sso/cache/%s.json", home ? home : "", hex);
-}
-
 static void finish(struct gcr_sso_login *l, enum gcr_status st, const struct gcr_error *err)
 {
 	gcr_sso_done_cb done = l->done;
@@ -89,41 +74,18 @@ struct call {
 	void *user_data;
 };
 
-static void on_http(struct gcr_http_response *resp, void *data)
+static void on_answer(const struct gcr_sso_answer *a, void *data)
 {
 	struct call *c = data;
 	struct gcr_sso_login *l = c->l;
-	struct gcr_aws_error_info info;
-	struct gcr_error err;
-	json_t *answer = NULL;
 
 	l->req = NULL;
-	memset(&info, 0, sizeof info);
-	if (resp->failure != GCR_HTTP_OK) {
-		gcr_http_failure_to_error(resp, _("SSO"), &err);
-		if (c->user_cb)
-			c->user_cb(err.code, &err, NULL, c->user_data);
-		else if (resp->failure != GCR_HTTP_CANCELLED)
-			finish(l, err.code, &err);
-		free(c);
-		return;
-	}
-	if (resp->status >= 200 && resp->status < 300)
-		answer = json_loadb(resp->body ? resp->body : "", resp->body_len, 0, NULL);
-	else
-		gcr_aws_parse_error(GCR_AWS_PROTO_REST_JSON, resp->status, &resp->headers, resp->body,
-				    resp->body_len, &info);
-	if (c->user_cb) {
-		if (answer) {
-			c->user_cb(GCR_OK, NULL, answer, c->user_data);
-		} else {
-			enum gcr_status st = gcr_aws_error_to_gcr(&info, &err);
-			c->user_cb(st ? st : GCR_ERR_REMOTE, &err, NULL, c->user_data);
-		}
-	} else {
-		c->fn(l, resp->status, answer, &info);
-	}
-	json_decref(answer);
+	if (c->user_cb)
+		c->user_cb(a->st, a->err, a->answer, c->user_data);
+	else if (a->http_status)
+		c->fn(l, a->http_status, a->answer, a->info);
+	else if (a->st != GCR_ERR_CANCELLED)
+		finish(l, a->st, a->err);
 	free(c);
 }
 
@@ -131,12 +93,9 @@ static void send_call(struct gcr_sso_login *l, const char *service, const char *
 		      const char *path, json_t *body, answer_fn fn, gcr_sso_json_cb user_cb,
 		      void *user_data)
 {
-	struct gcr_aws_endpoint ep;
-	struct gcr_http_headers headers;
 	struct gcr_error err;
 	struct call *c = calloc(1, sizeof *c);
-	char *url, *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	struct gcr_http_request_spec spec = { .method = method };
+	const char *bearer = strcmp(service, "sso") == 0 ? l->access_token : NULL;
 
 	if (!c)
 		abort();
@@ -144,30 +103,8 @@ static void send_call(struct gcr_sso_login *l, const char *service, const char *
 	c->fn = fn;
 	c->user_cb = user_cb;
 	c->user_data = user_data;
-	if (gcr_aws_endpoint_resolve(NULL, NULL, service, l->sso_region, &ep, &err) != GCR_OK) {
-		free(c);
-		wipe_free(text);
-		json_decref(body);
-		if (user_cb)
-			user_cb(err.code, &err, NULL, user_data);
-		else
-			finish(l, err.code, &err);
-		return;
-	}
-	url = gcr_strdup_printf("%s%s", ep.url, path);
-	gcr_aws_endpoint_clear(&ep);
-	gcr_http_headers_init(&headers);
-	if (text)
-		gcr_http_headers_add(&headers, "Content-Type", "application/json");
-	if (strcmp(service, "sso") == 0 && l->access_token)
-		gcr_http_headers_add(&headers, "x-amz-sso_bearer_token", l->access_token);
-	spec.url = url;
-	spec.headers = &headers;
-	spec.body = text;
-	spec.body_len = text ? strlen(text) : 0;
-	spec.timeout_ms = 30000;
-	gcr_log_debug("SSO %s %s", method, path);
-	l->req = gcr_http_send(l->http, &spec, on_http, c, &err);
+	l->req = gcr_sso_call(l->http, NULL, NULL, service, l->sso_region, method, path, body,
+			      bearer, 30000, on_answer, c, &err);
 	if (!l->req) {
 		free(c);
 		if (user_cb)
@@ -175,10 +112,6 @@ static void send_call(struct gcr_sso_login *l, const char *service, const char *
 		else
 			finish(l, err.code, &err);
 	}
-	gcr_http_headers_clear(&headers);
-	wipe_free(text);
-	json_decref(body);
-	free(url);
 }
 
 static enum gcr_status call_error(const struct gcr_aws_error_info *info, const char *what,
@@ -197,7 +130,7 @@ static void on_timer(uv_timer_t *t);
 
 static enum gcr_status write_cache(struct gcr_sso_login *l, struct gcr_error *err)
 {
-	char expires[32], reg_expires[32], *path = gcr_sso_cache_path(l->session), *dir, *text;
+	char expires[32], reg_expires[32], *path = gcr_sso_cache_path(l->session);
 	json_t *doc;
 	enum gcr_status st;
 
@@ -209,15 +142,8 @@ static enum gcr_status write_cache(struct gcr_sso_login *l, struct gcr_error *er
 			"registrationExpiresAt", reg_expires);
 	if (l->refresh_token)
 		json_object_set_new(doc, "refreshToken", json_string(l->refresh_token));
-	text = json_dumps(doc, JSON_INDENT(2));
+	st = gcr_sso_cache_write(path, doc, err);
 	json_decref(doc);
-	dir = gcr_strdup_printf("%s", path);
-	*strrchr(dir, '/') = '\0';
-	st = gcr_mkdir_p(dir, 0700, err);
-	if (st == GCR_OK)
-		st = gcr_write_file_atomic(path, text, strlen(text), 0600, err);
-	wipe_free(text);
-	free(dir);
 	free(path);
 	return st;
 }

@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <uv.h>
 
+#include "aws/ssotoken.h"       /* gcr_sso_cache_path: where the token is cached */
 #include "error.h"
 
 struct gcr_sso_login_options {
@@ -65,9 +66,6 @@ void gcr_sso_list_roles(struct gcr_sso_login *l, const char *account_id, gcr_sso
 /* Writes the [sso-session] and [profile] sections (other sections kept). */
 enum gcr_status gcr_sso_write_profile(struct gcr_sso_login *l, const char *account_id,
 				      const char *role_name, struct gcr_error *err);
-
-/* Where the token of a session is cached (caller frees). */
-char *gcr_sso_cache_path(const char *session_name);
 
 /* Cancels what is in flight and frees (keep running the loop to close). */
 void gcr_sso_login_free(struct gcr_sso_login *l);
