@@ -111,4 +111,32 @@ while [ "$(squeue -h -t all -j "$job" -o %T 2>/dev/null)" != COMPLETED ] && [ $i
 expect_match "$(cat "$runs/$sim/gcrunner-$job.log" 2>/dev/null)" "tiny job $job" "the job ran"
 expect_status 0 "cluster status: one run on it" "$GCRUNNER" cluster status --json
 expect_match "$out" '"activeRuns": 1' "the run counts as active (the dashboard marks its end)"
+
+# --- a ParallelCluster run in `gcrunner jobs`: its state asked through SSM, its cost so far
+# nodes x the type's price x elapsed (the price read here from data/instances.yaml).
+printf '#!/bin/sh\necho "tiny job $SLURM_JOB_ID"\nsleep 3\n' >"$TEST_TMP/job3.sh"
+GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/job3.sh" expect_status 0 "submit a priced run to the cluster" \
+	"$GCRUNNER" submit --target pcluster $RUN --instance c5n.18xlarge --on-demand --json
+sim=$(printf '%s' "$out" | sed -n 's/.*"simulationId": "\(.*\)".*/\1/p')
+job=$(printf '%s' "$out" | sed -n 's/.*"jobId": "\(.*\)".*/\1/p')
+i=0
+while [ "$(squeue -h -t all -j "$job" -o %T 2>/dev/null)" != COMPLETED ] && [ $i -lt 100 ]; do
+	sleep 0.2; i=$((i + 1)); done
+expect_status 0 "jobs" "$GCRUNNER" jobs --json
+price=$(/usr/bin/python3 -c '
+import yaml, sys
+for t in yaml.safe_load(open(sys.argv[1]))["instances"]:
+    if t["id"] == "c5n.18xlarge":
+        print(t["ondemand"]["us-east-1"])' "$top_srcdir/data/instances.yaml")
+verdict=$(printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+r = [r for r in json.load(sys.stdin) if r["simulationId"] == sys.argv[1]][0]
+price = float(sys.argv[2])
+want = r["nodes"] * price * r["elapsedSeconds"] / 3600
+ok = (r["status"] == "succeeded" and r["instanceType"] == "c5n.18xlarge" and r["elapsedSeconds"] >= 3
+      and abs(r["pricePerNodeHour"] - price) < 1e-9 and abs(r["costSoFar"] - want) < 0.002)
+print("ok" if ok else "wrong: %s %s %s nodes=%s elapsed=%s price=%s cost=%s want=%.5f" % (
+    r["status"], r["instanceType"], r["target"], r["nodes"], r["elapsedSeconds"],
+    r["pricePerNodeHour"], r["costSoFar"], want))' "$sim" "$price")
+expect_match "$verdict" "^ok$" "succeeded through SSM, cost so far = nodes x \$$price/h x elapsed"
 finish
