@@ -53,3 +53,4 @@ clean-local:
 	rm -rf locale
 .PHONY: locale-tree
 include tests/cpanel.mk
+include tests/sso.mk
