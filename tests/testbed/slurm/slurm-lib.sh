@@ -1,12 +1,14 @@
 # slurm-lib.sh: for shell tests that need the real Slurm test bed; source it
 # after tests/scripts/lib.sh.
 #
-#   slurm_bed_start    starts tests/testbed/slurm in a new short directory
+#   slurm_bed_start [--min-job-age S]
+#                      starts tests/testbed/slurm in a new short directory
 #                      ($SLURM_BED: ssh's ControlPath and munge's socket live
 #                      below it), exports its variables (SLURM_CONF,
 #                      GCR_TESTBED_*), and stops it when the test exits;
 #                      skips the test (77) where the bed cannot run, fails it
-#                      when the bed does not start.
+#                      when the bed does not start.  Options go to start.sh.
+#                      GCR_TESTBED_ACCOUNTING=1 when sacct works (slurmdbd).
 #   slurm_bed_stop     stops it now (also from an EXIT trap of the test's own).
 SLURM_TESTBED="$top_srcdir/tests/testbed/slurm"
 
@@ -17,7 +19,7 @@ slurm_bed_stop() {
 slurm_bed_start() {
 	SLURM_BED=$(mktemp -d /tmp/gcr-slurm.XXXXXX)
 	trap 'slurm_bed_stop; rm -rf "$TEST_TMP"' EXIT
-	"$SLURM_TESTBED/start.sh" "$SLURM_BED" >"$TEST_TMP/slurm.env" 2>"$TEST_TMP/slurm.err"
+	"$SLURM_TESTBED/start.sh" "$@" "$SLURM_BED" >"$TEST_TMP/slurm.env" 2>"$TEST_TMP/slurm.err"
 	rc=$?
 	if [ $rc -eq 77 ]; then
 		echo "SKIP: $(cat "$TEST_TMP/slurm.err")"

@@ -1,6 +1,16 @@
 #!/bin/sh
-# start.sh DIR: a real single-node Slurm (munge, slurmctld, slurmd) and a real
-# OpenSSH server on 127.0.0.1, every file under DIR, for gcrunner's tests.
+# start.sh [--min-job-age SECONDS] DIR: a real single-node Slurm (munge,
+# slurmctld, slurmd) with real accounting (MariaDB and slurmdbd, so sacct
+# answers) and a real OpenSSH server on 127.0.0.1, every file under DIR, for
+# gcrunner's tests.
+#
+# --min-job-age: Slurm's MinJobAge (default 300 s): how long a finished job
+# stays in squeue before only sacct knows it.  Tests of the sacct paths use
+# a short one; the others rely on finished jobs staying in squeue.
+#
+# Accounting needs the Debian packages slurmdbd, slurm-wlm-mysql-plugin and
+# mariadb-server; without them the bed starts without it and prints
+# GCR_TESTBED_ACCOUNTING=0 (else 1), so tests that need sacct can skip.
 #
 # Follows ../shared/reference/test-services.md, with private state: munged
 # on its own socket and key, Slurm on free ports with its own slurm.conf
@@ -14,7 +24,13 @@
 # root and no password-less sudo, or a package missing.
 set -eu
 
-dir=${1:?usage: start.sh DIR}
+min_job_age=300
+if [ "${1:-}" = --min-job-age ]; then
+	min_job_age=${2:?usage: start.sh [--min-job-age SECONDS] DIR}
+	shift 2
+fi
+case $min_job_age in ''|*[!0-9]*) echo "slurm test bed: --min-job-age wants seconds, not '$min_job_age'" >&2; exit 2;; esac
+dir=${1:?usage: start.sh [--min-job-age SECONDS] DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 
 skip() { echo "slurm test bed: $*" >&2; exit 77; }
@@ -36,14 +52,28 @@ else
 	skip "needs root or password-less sudo to start munged, slurmctld and slurmd"
 fi
 
+# Accounting (sacct): MariaDB and slurmdbd with Slurm's MySQL plugin.
+accounting=1
+slurm_plugins=$(dirname "$(dpkg -L slurm-wlm-basic-plugins 2>/dev/null | grep '/accounting_storage_slurmdbd\.so$' | head -1)" 2>/dev/null)
+for prog in /usr/sbin/mariadbd /usr/bin/mariadb-install-db /usr/sbin/slurmdbd sacctmgr sacct; do
+	command -v "$prog" >/dev/null 2>&1 || accounting=0
+done
+[ -n "$slurm_plugins" ] && [ -f "$slurm_plugins/accounting_storage_mysql.so" ] || accounting=0
+if [ $accounting = 0 ]; then
+	echo "slurm test bed: starting without accounting (sacct): install the Debian packages slurmdbd slurm-wlm-mysql-plugin mariadb-server" >&2
+fi
+
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
 alive() { [ -s "$1" ] && $SUDO kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# Idempotent: a running test bed in DIR is reused.
+# Idempotent: a running test bed in DIR is reused (with accounting if it
+# was started with it).
 if [ -f "$dir/env" ] && alive "$dir/run/munged.pid" && alive "$dir/run/slurmctld.pid" &&
-   alive "$dir/run/slurmd.pid" && alive "$dir/run/sshd.pid"; then
+   alive "$dir/run/slurmd.pid" && alive "$dir/run/sshd.pid" &&
+   { ! grep -q '^GCR_TESTBED_ACCOUNTING=1' "$dir/env" ||
+     { alive "$dir/run/mariadbd.pid" && alive "$dir/run/slurmdbd.pid"; }; }; then
 	cat "$dir/env"
 	exit 0
 fi
@@ -70,6 +100,8 @@ ctld_port=$(pick_port)
 slurmd_port=$(pick_port)
 ssh_port=$(pick_port)
 closed_port=$(pick_port)   # nobody listens here: the "unreachable host" tests
+db_port=$(pick_port)
+dbd_port=$(pick_port)
 
 # Daemons switch users: the tree must be traversable by munge and slurm.
 chmod 755 "$dir"
@@ -81,6 +113,28 @@ $SUDO install -d -o slurm -g slurm -m 755 "$dir/ctld"
 $SUDO install -d -m 755 "$dir/slurmd"
 $SUDO touch "$dir/log/slurmctld.log" "$dir/log/slurmd.log"
 $SUDO chown slurm:slurm "$dir/log/slurmctld.log"
+
+# MariaDB's datadir takes mariadb-install-db about 2 s: started here in the
+# background, used once munged runs.  init.sql (run by mariadbd at start)
+# makes slurmdbd's database and user, with a password for this bed only.
+if [ $accounting = 1 ]; then
+	db_pass=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+	$SUDO install -d -o mysql -g mysql -m 755 "$dir/mysql"
+	$SUDO install -d -o mysql -g mysql -m 700 "$dir/mysql/data"
+	$SUDO touch "$dir/log/mariadb.log" "$dir/log/slurmdbd.log"
+	$SUDO chown mysql:mysql "$dir/log/mariadb.log"
+	$SUDO chown slurm:slurm "$dir/log/slurmdbd.log"
+	$SUDO sh -c "umask 077; cat >'$dir/mysql/init.sql'" <<SQL
+CREATE DATABASE IF NOT EXISTS slurm_acct_db;
+CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1' IDENTIFIED BY '$db_pass';
+GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';
+SQL
+	$SUDO chown mysql:mysql "$dir/mysql/init.sql"
+	$SUDO /usr/bin/mariadb-install-db --no-defaults --user=mysql --datadir="$dir/mysql/data" \
+		--skip-test-db --skip-name-resolve --innodb-log-file-size=4M \
+		</dev/null >"$dir/log/mariadb-install.log" 2>&1 &
+	db_init=$!
+fi
 
 # --- munge: its own key and socket ---
 $SUDO sh -c "umask 077; dd if=/dev/urandom of='$dir/munge/munge.key' bs=1 count=1024 2>/dev/null"
@@ -100,7 +154,57 @@ until $SUDO test -s "$dir/munge/munged.pid"; do
 done
 $SUDO cat "$dir/munge/munged.pid" >"$dir/run/munged.pid"
 
+# --- accounting: MariaDB (private datadir, socket and port), then slurmdbd ---
+if [ $accounting = 1 ]; then
+	# mariadb-install-db (about 2 s) ran in the background since the start.
+	wait "$db_init" || die "mariadb-install-db failed: $(tail -3 "$dir/log/mariadb-install.log")"
+	$SUDO setsid /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$dir/mysql/data" \
+		--socket="$dir/mysql/mysqld.sock" --port="$db_port" --bind-address=127.0.0.1 \
+		--pid-file="$dir/mysql/mariadbd.pid" --log-error="$dir/log/mariadb.log" \
+		--init-file="$dir/mysql/init.sql" --skip-name-resolve \
+		--innodb-buffer-pool-size=16M --innodb-log-file-size=4M \
+		</dev/null >/dev/null 2>&1 &
+	i=0
+	until grep -q 'ready for connections' "$dir/log/mariadb.log" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le 200 ] || die "MariaDB did not start: $(tail -3 "$dir/log/mariadb.log" 2>/dev/null)"
+		sleep 0.05
+	done
+	$SUDO cat "$dir/mysql/mariadbd.pid" >"$dir/run/mariadbd.pid"
+	# slurmdbd finds slurmdbd.conf next to SLURM_CONF; it holds the
+	# database password, so slurm alone may read it (slurmdbd insists).
+	$SUDO sh -c "umask 077; cat >'$dir/slurmdbd.conf'" <<CONF
+AuthType=auth/munge
+AuthInfo=socket=$dir/munge/munge.socket
+DbdHost=localhost
+DbdPort=$dbd_port
+SlurmUser=slurm
+PidFile=$dir/run/slurmdbd.pid
+LogFile=$dir/log/slurmdbd.log
+StorageType=accounting_storage/mysql
+StorageHost=127.0.0.1
+StoragePort=$db_port
+StorageUser=slurm
+StoragePass=$db_pass
+StorageLoc=slurm_acct_db
+CONF
+	$SUDO chown slurm:slurm "$dir/slurmdbd.conf"
+	$SUDO chmod 600 "$dir/slurmdbd.conf"
+fi
+
 # --- Slurm ---
+if [ $accounting = 1 ]; then
+	# AccountingStoragePass: for slurmdbd's connections Slurm's clients
+	# take the munge socket from here, not from AuthInfo.
+	accounting_conf="AccountingStorageType=accounting_storage/slurmdbd
+AccountingStorageHost=localhost
+AccountingStoragePort=$dbd_port
+AccountingStoragePass=$dir/munge/munge.socket
+JobAcctGatherType=jobacct_gather/linux"
+else
+	accounting_conf="AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none"
+fi
 cat >"$dir/slurm.conf" <<CONF
 ClusterName=gcrtest
 SlurmctldHost=localhost
@@ -125,15 +229,29 @@ SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
-AccountingStorageType=accounting_storage/none
-JobAcctGatherType=jobacct_gather/none
+$accounting_conf
 JobCompType=jobcomp/none
+MinJobAge=$min_job_age
 NodeName=localhost CPUs=$cpus State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
 chmod 644 "$dir/slurm.conf"
 SLURM_CONF="$dir/slurm.conf"
 export SLURM_CONF
+if [ $accounting = 1 ]; then
+	# slurmdbd reads DIR/slurmdbd.conf (next to SLURM_CONF) and creates its
+	# tables on the first start.  The cluster is registered before
+	# slurmctld starts, so its first jobs are recorded.
+	$SUDO env SLURM_CONF="$SLURM_CONF" /usr/sbin/slurmdbd ||
+		die "slurmdbd did not start: $(tail -3 "$dir/log/slurmdbd.log")"
+	i=0
+	until $SUDO env SLURM_CONF="$SLURM_CONF" timeout 10 sacctmgr -i add cluster gcrtest >"$dir/log/sacctmgr.log" 2>&1 ||
+	      grep -q 'already exists' "$dir/log/sacctmgr.log"; do
+		i=$((i + 1))
+		[ $i -le 50 ] || die "slurmdbd did not answer: $(tail -3 "$dir/log/slurmdbd.log"; tail -1 "$dir/log/sacctmgr.log")"
+		sleep 0.1
+	done
+fi
 $SUDO env SLURM_CONF="$SLURM_CONF" /usr/sbin/slurmctld ||
 	die "slurmctld did not start: $(tail -3 "$dir/log/slurmctld.log")"
 $SUDO env SLURM_CONF="$SLURM_CONF" /usr/sbin/slurmd -N localhost ||
@@ -211,6 +329,8 @@ GCR_TESTBED_SSH_HOST=gcr-testbed
 GCR_TESTBED_SSH_UNREACHABLE=gcr-unreachable
 GCR_TESTBED_PARTITION=debug
 GCR_TESTBED_JOBS='$dir/jobs'
-export GCR_TESTBED_DIR SLURM_CONF GCR_TESTBED_SSH_CONFIG GCR_TESTBED_SSH_HOST GCR_TESTBED_SSH_UNREACHABLE GCR_TESTBED_PARTITION GCR_TESTBED_JOBS
+GCR_TESTBED_ACCOUNTING=$accounting
+GCR_TESTBED_MIN_JOB_AGE=$min_job_age
+export GCR_TESTBED_DIR SLURM_CONF GCR_TESTBED_SSH_CONFIG GCR_TESTBED_SSH_HOST GCR_TESTBED_SSH_UNREACHABLE GCR_TESTBED_PARTITION GCR_TESTBED_JOBS GCR_TESTBED_ACCOUNTING GCR_TESTBED_MIN_JOB_AGE
 ENV
 cat "$dir/env"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # stop.sh [--clean] DIR: stops the test bed start.sh started in DIR -- by the
-# process ids in its pid files, nothing else -- after cancelling the jobs
-# still queued or running.  --clean also removes DIR.
+# process ids in its pid files, nothing else (Slurm's daemons, slurmdbd,
+# MariaDB, munged, sshd) -- after cancelling the jobs still queued or
+# running.  --clean also removes DIR.
 set -u
 
 clean=no
@@ -61,6 +62,10 @@ if [ -n "$sshd" ]; then
 fi
 stop_pid "$(pid_of slurmd)"
 stop_pid "$(pid_of slurmctld)"
+# Accounting after slurmctld (which sends it the last job records).
+stop_pid "$(pid_of slurmdbd)"
+# MariaDB's own pid file too, in case start.sh died before copying it.
+stop_pid "$(pid_of mariadbd || $SUDO cat "$dir/mysql/mariadbd.pid" 2>/dev/null)"
 stop_pid "$(pid_of munged)"
 rm -f "$dir/run/"*.pid "$dir/env"
 
