@@ -8,7 +8,10 @@
  *   3. web identity (web_identity_token_file / AWS_WEB_IDENTITY_TOKEN_FILE
  *      + role_arn / AWS_ROLE_ARN), STS AssumeRoleWithWebIdentity;
  *   4. SSO (sso_session or sso_start_url, sso_account_id, sso_role_name)
- *      with the token cached in ~/.aws/sso/cache;
+ *      with the token cached in ~/.aws/sso/cache; for sso_session profiles
+ *      a token with less than 15 minutes left is first renewed with its
+ *      refresh token (SSO OIDC CreateToken, at most once a minute) and
+ *      written back, as botocore's SSOTokenProvider does;
  *   5. the shared credentials file;
  *   6. credential_process (spawned with uv_spawn, never blocking);
  *   7. static keys in the config file;
