@@ -6,6 +6,8 @@
 # sso_session) are never refreshed.  The AWS CLI itself then uses the file
 # gcrunner wrote (and gcrunner the one the CLI wrote).  Against the test
 # bed's SSO OIDC and portal (tests/testbed/awsserver/services/ssooidc.py).
+# tests/unit/check_sso_refresh runs inside this bed for what needs one
+# process (the minute between attempts, cancelling a refresh in flight).
 . "$top_srcdir/tests/scripts/lib.sh"
 . "$top_srcdir/tests/testbed/testbed-lib.sh"
 
@@ -162,6 +164,13 @@ n=$(refreshes)
 expect_status 1 "expired token and expired client registration" "$GCRUNNER" --profile sso whoami
 expect_match "$err" "the SSO token has expired; sign in again" "the sign-in-again error"
 [ "$(refreshes)" = "$n" ] && pass "no refresh with an expired registration" || fail "CreateToken was called"
+
+# --- in one process: a failed refresh waits a minute; freeing cancels one in flight -----------
+if "$top_builddir/tests/unit/check_sso_refresh" >"$TEST_TMP/check.out" 2>&1; then
+	pass "check_sso_refresh: $(grep -o '[0-9]*%: Checks: [0-9]*.*' "$TEST_TMP/check.out")"
+else
+	fail "check_sso_refresh: $(cat "$TEST_TMP/check.out")"
+fi
 
 # --- a legacy profile (sso_start_url, no sso_session): never refreshed -----------------------------
 signin "$LEGACY_CACHE" "$LEGACY" -60
