@@ -19,3 +19,11 @@ tests_unit_check_cluster_panel_SOURCES = tests/unit/check_cluster_panel.c
 tests_unit_check_cluster_panel_CFLAGS = $(TEST_UI_CFLAGS)
 tests_unit_check_cluster_panel_LDADD = $(TEST_UI_LDADD)
 TESTS += tests/unit/check_cluster_panel
+
+## make bench: counting the runs on a cluster in a journal of 10,000 runs,
+## on the caller's thread and in the thread pool (the loop's longest gap).
+EXTRA_PROGRAMS += tests/bench/bench_pcluster_active
+tests_bench_bench_pcluster_active_SOURCES = tests/bench/bench_pcluster_active.c
+tests_bench_bench_pcluster_active_CFLAGS = $(TEST_UNIT_CFLAGS)
+tests_bench_bench_pcluster_active_LDADD = libgcrengine.a $(ENGINE_LIBS)
+BENCH_BINS += tests/bench/bench_pcluster_active

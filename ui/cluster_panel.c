@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "i18n.h"
 #include "log.h"
@@ -36,7 +37,15 @@ struct cluster_panel {
 	bool started;
 	bool stopped;                     /* cluster_panel_stop was called */
 	struct delete_call *deleting;     /* a DeleteCluster in flight */
+	/* The runs on it are counted in the thread pool (the journal may hold
+	 * 10,000 runs), again only when the journal file changed. */
+	struct gcr_pcluster_count *counting;
+	bool counted, ask_after_count;
+	off_t journal_size;
+	time_t journal_mtime;
 };
+
+static void ask_delete(struct cluster_panel *p);
 
 /* ---- words ------------------------------------------------------------------------------ */
 
@@ -171,6 +180,51 @@ static void redraw(struct cluster_panel *p)
 		ui_app_request_redraw(app);
 }
 
+static void on_counted(enum gcr_status st, size_t active, const char *why, void *data)
+{
+	struct cluster_panel *p = data;
+
+	p->counting = NULL;
+	if (st == GCR_OK) {
+		p->view.active = active;
+		p->counted = true;
+	} else {
+		gcr_log_debug("cluster line: runs on it not counted: %s", why ? why : "");
+	}
+	if (p->ask_after_count) {
+		p->ask_after_count = false;
+		ask_delete(p);
+	}
+	redraw(p);
+}
+
+/* Counts the runs on the cluster unless the journal is as it was at the
+ * last count; asks the delete question after when ask_after_count. */
+static void count_runs(struct cluster_panel *p)
+{
+	char *path = gcr_path(GCR_DIR_STATE, "journal.jsonl");
+	struct stat st;
+	bool ok;
+
+	if (p->counting || !path) {       /* the count in flight asks, when asked */
+		free(path);
+		return;
+	}
+	ok = stat(path, &st) == 0;
+	if (p->counted && ok && st.st_size == p->journal_size && st.st_mtime == p->journal_mtime) {
+		free(path);
+		if (p->ask_after_count) {
+			p->ask_after_count = false;
+			ask_delete(p);
+		}
+		return;
+	}
+	p->journal_size = ok ? st.st_size : -1;
+	p->journal_mtime = ok ? st.st_mtime : 0;
+	p->counting = gcr_pcluster_active_runs_async(p->env->loop, path, p->view.name, on_counted, p);
+	free(path);
+}
+
 static void on_watch(enum gcr_status st, const struct gcr_error *err,
 		     const struct gcr_pcluster_info *info, void *data)
 {
@@ -190,8 +244,8 @@ static void on_watch(enum gcr_status st, const struct gcr_error *err,
 			v->since = gcr_pcluster_status_in_progress(info->status) ? now : 0;
 		gcr_pcluster_running_cost(p->env->catalog, settings_of(p), info, p->client.region,
 					  &v->cost);
-		/* The journal is refreshed by the runs model on its own ticks. */
-		v->active = gcr_pcluster_active_runs(p->env->journal, v->name);
+		if (gcr_pcluster_status_ready(info->status))
+			count_runs(p);
 	} else if (st == GCR_ERR_NOT_FOUND) {
 		v->kind = CLUSTER_VIEW_NOT_FOUND;
 		v->since = 0;
@@ -224,6 +278,10 @@ static void stop_watching(struct cluster_panel *p)
 	p->watch = NULL;
 	p->started = false;
 	memset(&p->view, 0, sizeof p->view);
+	/* A count was of the cluster before. */
+	gcr_pcluster_active_runs_cancel(p->counting);
+	p->counting = NULL;
+	p->counted = p->ask_after_count = false;
 }
 
 /* Reads the configuration file again; watches the cluster it names (a new
@@ -351,11 +409,9 @@ static void delete_answer(void *data, bool yes)
 
 void cluster_panel_delete(struct cluster_panel *p)
 {
-	struct ui_app *app = p ? dashboard_app(p->d) : NULL;
-	char question[1024], warn[256] = "";
 	const struct cluster_view *v;
 
-	if (!p || !app)
+	if (!p || !dashboard_app(p->d))
 		return;
 	v = &p->view;
 	if (!p->started) {
@@ -375,8 +431,20 @@ void cluster_panel_delete(struct cluster_panel *p)
 				  v->name);
 		return;
 	}
-	/* Counted now, not at the last tick: a run may just have been submitted. */
-	p->view.active = gcr_pcluster_active_runs(p->env->journal, v->name);
+	/* Counted again first if the journal changed: a run may just have
+	 * been submitted. */
+	p->ask_after_count = true;
+	count_runs(p);
+}
+
+static void ask_delete(struct cluster_panel *p)
+{
+	struct ui_app *app = dashboard_app(p->d);
+	const struct cluster_view *v = &p->view;
+	char question[1024], warn[256] = "";
+
+	if (!app || p->stopped)
+		return;
 	if (v->active > 0)
 		snprintf(warn, sizeof warn,
 			 P_(" Warning: %zu gcrunner run on it has not ended; it stops with the cluster.",
@@ -420,6 +488,8 @@ void cluster_panel_stop(struct cluster_panel *p)
 	if (!p)
 		return;
 	p->stopped = true;
+	gcr_pcluster_active_runs_cancel(p->counting);
+	p->counting = NULL;
 	gcr_pcluster_watch_stop(p->watch);
 	p->watch = NULL;
 	if (p->deleting)

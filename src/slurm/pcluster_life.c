@@ -428,6 +428,73 @@ size_t gcr_pcluster_active_runs(const struct gcr_journal *j, const char *cluster
 	return n;
 }
 
+struct gcr_pcluster_count {
+	uv_work_t work;
+	char *journal_path;             /* NULL: the default */
+	char name[64];
+	gcr_pcluster_count_cb cb;       /* NULL once cancelled */
+	void *data;
+	enum gcr_status st;
+	struct gcr_error err;
+	size_t active;
+};
+
+/* In the thread pool: a journal of its own, so the loop's is not touched. */
+static void count_in_pool(uv_work_t *req)
+{
+	struct gcr_pcluster_count *c = req->data;
+	struct gcr_journal *j;
+
+	c->st = gcr_journal_open(c->journal_path, &j, &c->err);
+	if (c->st != GCR_OK)
+		return;
+	c->active = gcr_pcluster_active_runs(j, c->name);
+	gcr_journal_close(j);
+}
+
+static void count_done(uv_work_t *req, int status)
+{
+	struct gcr_pcluster_count *c = req->data;
+
+	if (c->cb) {
+		if (status != 0 && c->st == GCR_OK)   /* the work was cancelled */
+			c->st = gcr_error_set(&c->err, GCR_ERR_CANCELLED, "%s", uv_strerror(status));
+		c->cb(c->st, c->active, c->st == GCR_OK ? NULL : c->err.message, c->data);
+	}
+	free(c->journal_path);
+	free(c);
+}
+
+struct gcr_pcluster_count *gcr_pcluster_active_runs_async(uv_loop_t *loop,
+							  const char *journal_path,
+							  const char *cluster_name,
+							  gcr_pcluster_count_cb cb, void *data)
+{
+	struct gcr_pcluster_count *c = calloc(1, sizeof *c);
+
+	if (!c)
+		abort();
+	c->journal_path = journal_path ? gcr_strdup_printf("%s", journal_path) : NULL;
+	snprintf(c->name, sizeof c->name, "%.*s", (int)sizeof c->name - 1,
+		 cluster_name ? cluster_name : "");
+	c->cb = cb;
+	c->data = data;
+	c->work.data = c;
+	if (uv_queue_work(loop, &c->work, count_in_pool, count_done) != 0) {
+		/* Cannot happen with a valid loop; answer on the spot rather than never. */
+		count_in_pool(&c->work);
+		count_done(&c->work, 0);
+		return NULL;
+	}
+	return c;
+}
+
+void gcr_pcluster_active_runs_cancel(struct gcr_pcluster_count *c)
+{
+	if (c)
+		c->cb = NULL;
+}
+
 enum gcr_status gcr_pcluster_forget_head(struct gcr_settings *s, const char *path,
 					 const char *name, struct gcr_error *err)
 {

@@ -122,6 +122,21 @@ double gcr_pcluster_running_cost(const struct gcr_catalog *cat, const struct gcr
  * (the dashboard journals a run's end; until then it counts as active). */
 size_t gcr_pcluster_active_runs(const struct gcr_journal *j, const char *cluster_name);
 
+/* The same count in the thread pool, from a journal of its own opened at
+ * journal_path (NULL: the default one): a journal of 10,000 runs takes
+ * hundreds of milliseconds to read through, which the loop must not wait
+ * for.  cb runs on the loop with the count (GCR_OK) or the error (its
+ * message).  The handle is valid until cb ran or
+ * gcr_pcluster_active_runs_cancel (then no cb; the work ends on its own). */
+struct gcr_pcluster_count;
+typedef void (*gcr_pcluster_count_cb)(enum gcr_status st, size_t active, const char *why,
+				      void *data);
+struct gcr_pcluster_count *gcr_pcluster_active_runs_async(uv_loop_t *loop,
+							  const char *journal_path,
+							  const char *cluster_name,
+							  gcr_pcluster_count_cb cb, void *data);
+void gcr_pcluster_active_runs_cancel(struct gcr_pcluster_count *c);
+
 /* Forgets the head node of the saved cluster (pcluster.name == name) and
  * saves the settings to path, so nothing is submitted to a cluster being
  * deleted.  GCR_OK when name is not the saved cluster. */

@@ -124,6 +124,22 @@ END_TEST
 
 /* ---- active runs -------------------------------------------------------------------------- */
 
+struct counted {
+	int calls;
+	enum gcr_status st;
+	size_t active;
+};
+
+static void on_count(enum gcr_status st, size_t active, const char *why, void *data)
+{
+	struct counted *c = data;
+
+	c->calls++;
+	c->st = st;
+	c->active = active;
+	ck_assert(st == GCR_OK ? why == NULL : why != NULL);
+}
+
 START_TEST(active_runs_count_unended_pcluster_runs_of_that_cluster)
 {
 	struct gcr_journal *j;
@@ -155,6 +171,26 @@ START_TEST(active_runs_count_unended_pcluster_runs_of_that_cluster)
 	ck_assert_uint_eq(gcr_pcluster_active_runs(j, "gchp-two"), 2);
 	ck_assert_uint_eq(gcr_pcluster_active_runs(j, "gchp-three"), 1);
 	ck_assert_uint_eq(gcr_pcluster_active_runs(NULL, "gchp-one"), 0);
+	/* In the thread pool, from a journal of its own: the same count; a
+	 * cancelled count calls nobody. */
+	{
+		uv_loop_t loop;
+		struct counted a = { 0 }, b = { 0 }, bad = { 0 };
+		uv_loop_init(&loop);
+		ck_assert_ptr_nonnull(gcr_pcluster_active_runs_async(&loop, path, "gchp-one", on_count, &a));
+		gcr_pcluster_active_runs_cancel(gcr_pcluster_active_runs_async(&loop, path, "gchp-one",
+									       on_count, &b));
+		gcr_pcluster_active_runs_async(&loop, "/nonexistent/dir/journal.jsonl", "gchp-one",
+					       on_count, &bad);
+		ck_assert_int_eq(uv_run(&loop, UV_RUN_DEFAULT), 0);
+		ck_assert_int_eq(a.calls, 1);
+		ck_assert_int_eq(a.st, GCR_OK);
+		ck_assert_uint_eq(a.active, 2);
+		ck_assert_int_eq(b.calls, 0);
+		ck_assert_int_eq(bad.calls, 1);
+		ck_assert_int_ne(bad.st, GCR_OK);
+		ck_assert_int_eq(uv_loop_close(&loop), 0);
+	}
 	gcr_journal_close(j);
 	free(path);
 	remove_tmpdir();
