@@ -54,3 +54,4 @@ clean-local:
 .PHONY: locale-tree
 include tests/cpanel.mk
 include tests/sso.mk
+include tests/acct.mk

@@ -30,22 +30,6 @@ EOF
 export GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/job.sh"
 RUN="--target slurm --sim TransportTracers --days 1"
 
-# jstate SIM FIELD: a field of the journal's merged state of SIM.
-jstate() {
-	/usr/bin/python3 - "$journal" "$1" "$2" <<'EOF'
-import json, sys
-state = {}
-for line in open(sys.argv[1]):
-    try:
-        e = json.loads(line)
-    except ValueError:
-        continue
-    if e.get('sim') == sys.argv[2]:
-        state.update(e)
-v = state.get(sys.argv[3])
-print('' if v is None else json.dumps(v) if not isinstance(v, str) else v)
-EOF
-}
 last_sim() { tail -n 1 "$journal" | sed -e 's/.*"sim": *"\([^"]*\)".*/\1/'; }
 # jobs_named SIM: how many jobs Slurm has with that name (any state).
 jobs_named() { squeue -h -a -t all -n "$1" -o %i | wc -l; }

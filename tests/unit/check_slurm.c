@@ -574,6 +574,54 @@ START_TEST(sacct_documented_formats)
 }
 END_TEST
 
+/* Recorded from the test bed's Slurm 22.05.8 with slurmdbd (TZ=UTC,
+ * SLURM_TIME_FORMAT=standard, sacct -X -P -n -o gcr_slurm_sacct_fields):
+ * `exit 7`; a running job and a held pending one, both scancel'ed (ExitCode
+ * 0:0, not 0:15; the pending one's Start is "None"); a script killed by
+ * signal 9; a name with '|'.  The "allocation" row is what sacct shows for
+ * a few seconds after a job ends, before slurmctld has sent slurmdbd the
+ * job's own record (its name): find_by_name must not take it for a job of
+ * that name. */
+static const char sacct_2205_recorded[] =
+	"1|gcr-ok|COMPLETED|0:0|2026-11-28T00:01:00|2026-11-28T00:01:00|00:00:00\n"
+	"2|fail|7|FAILED|7:0|2026-11-28T00:01:00|2026-11-28T00:01:00|00:00:00\n"
+	"3|running|CANCELLED by 0|0:0|2026-11-28T00:01:01|2026-11-28T00:01:01|00:00:00\n"
+	"4|waiting|CANCELLED by 0|0:0|None|2026-11-28T00:01:01|00:00:00\n"
+	"5|allocation|FAILED|0:9|2026-11-28T00:01:03|2026-11-28T00:01:03|00:00:00\n";
+
+START_TEST(sacct_recorded_2205_with_slurmdbd)
+{
+	struct gcr_slurm_job_list l;
+	struct gcr_error err;
+	size_t skipped = 9;
+
+	ck_assert_int_eq(gcr_slurm_parse_sacct(sacct_2205_recorded, &l, &skipped, &err), GCR_OK);
+	ck_assert(l.accounting);
+	ck_assert_uint_eq(l.count, 5);
+	ck_assert_uint_eq(skipped, 0);
+	ck_assert_str_eq(l.jobs[0].name, "gcr-ok");
+	ck_assert_int_eq(l.jobs[0].state, GCR_SLURM_COMPLETED);
+	ck_assert_int_eq(l.jobs[0].exit_code, 0);
+	ck_assert_int_eq(l.jobs[0].start, 1795824060);   /* 2026-11-28T00:01:00Z */
+	ck_assert_int_eq(l.jobs[0].elapsed_s, 0);
+	ck_assert_str_eq(l.jobs[1].name, "fail|7");
+	ck_assert_int_eq(l.jobs[1].state, GCR_SLURM_FAILED);
+	ck_assert_int_eq(l.jobs[1].exit_code, 7);
+	ck_assert_int_eq(l.jobs[1].exit_signal, 0);
+	ck_assert_int_eq(l.jobs[2].state, GCR_SLURM_CANCELLED);
+	ck_assert_str_eq(l.jobs[2].state_raw, "CANCELLED by 0");
+	ck_assert_int_eq(l.jobs[2].exit_code, 0);
+	ck_assert_int_eq(l.jobs[3].state, GCR_SLURM_CANCELLED);
+	ck_assert_int_eq(l.jobs[3].start, 0);                 /* "None": never started */
+	ck_assert_int_eq(l.jobs[3].end, 1795824061);
+	ck_assert_int_eq(l.jobs[4].state, GCR_SLURM_FAILED);
+	ck_assert_int_eq(l.jobs[4].exit_code, 0);
+	ck_assert_int_eq(l.jobs[4].exit_signal, 9);
+	ck_assert_str_eq(l.jobs[4].name, "allocation");
+	gcr_slurm_job_list_free(&l);
+}
+END_TEST
+
 START_TEST(sbatch_answers_and_errors)
 {
 	char id[GCR_SLURM_ID_MAX];
@@ -1146,6 +1194,7 @@ static Suite *slurm_suite(void)
 	tcase_add_test(p, squeue_2205_recorded);
 	tcase_add_test(p, squeue_2311_documented);
 	tcase_add_test(p, sacct_documented_formats);
+	tcase_add_test(p, sacct_recorded_2205_with_slurmdbd);
 	tcase_add_test(p, sbatch_answers_and_errors);
 	tcase_add_test(r, process_collects_output_status_and_stdin);
 	tcase_add_test(r, process_timeout_ends_the_whole_group);

@@ -10,6 +10,7 @@
 #                      when the bed does not start.  Options go to start.sh.
 #                      GCR_TESTBED_ACCOUNTING=1 when sacct works (slurmdbd).
 #   slurm_bed_stop     stops it now (also from an EXIT trap of the test's own).
+#   jstate SIM FIELD   a field of the journal's ($journal) merged state of SIM.
 SLURM_TESTBED="$top_srcdir/tests/testbed/slurm"
 
 slurm_bed_stop() {
@@ -31,4 +32,21 @@ slurm_bed_start() {
 	fi
 	# shellcheck disable=SC1091
 	. "$TEST_TMP/slurm.env"
+}
+
+# jstate SIM FIELD: a field of the journal's merged state of SIM.
+jstate() {
+	/usr/bin/python3 - "$journal" "$1" "$2" <<'EOF'
+import json, sys
+state = {}
+for line in open(sys.argv[1]):
+    try:
+        e = json.loads(line)
+    except ValueError:
+        continue
+    if e.get('sim') == sys.argv[2]:
+        state.update(e)
+v = state.get(sys.argv[3])
+print('' if v is None else json.dumps(v) if not isinstance(v, str) else v)
+EOF
 }
