@@ -153,6 +153,8 @@ int cluster_view_format(const struct cluster_view *v, time_t now, int cols,
 	else
 		snprintf(line1, size1, _("Cluster %s: ready"), v->name);
 	*role1 = UI_ROLE_GOOD;
+	if (!v->active_known)
+		return 1;
 	if (v->active > 0) {
 		snprintf(line2, size2, P_("%zu gcrunner run on it has not ended: deleting the cluster "
 					  "would stop it.",
@@ -187,7 +189,7 @@ static void on_counted(enum gcr_status st, size_t active, const char *why, void 
 	p->counting = NULL;
 	if (st == GCR_OK) {
 		p->view.active = active;
-		p->counted = true;
+		p->view.active_known = p->counted = true;
 	} else {
 		gcr_log_debug("cluster line: runs on it not counted: %s", why ? why : "");
 	}

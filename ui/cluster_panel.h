@@ -41,6 +41,7 @@ struct cluster_view {
 	time_t since;               /* the current ..._IN_PROGRESS began (0: not known) */
 	struct gcr_pcluster_cost cost;
 	size_t active;              /* gcrunner runs on it that have not ended */
+	bool active_known;          /* counted (until then no idle line: maybe not idle) */
 	bool deleted_by_us;
 	double retry_s;             /* the watcher's next try, for the error line */
 };

@@ -26,6 +26,7 @@ static void view(struct cluster_view *v, const char *status)
 	v->kind = CLUSTER_VIEW_INFO;
 	strcpy(v->info.name, "gchp-c24");
 	strcpy(v->info.status, status);
+	v->active_known = true;
 }
 
 #define CONTAINS(s, part) ck_assert_msg(strstr((s), (part)) != NULL, "'%s' lacks '%s'", (s), (part))
@@ -56,6 +57,10 @@ START_TEST(idle_shows_cost_and_offer)
 	v.cost.head_hour = 0.68;
 	v.cost.fsx_hour = 0.23;
 	v.cost.total_hour = 0.91;
+	/* Until the runs on it are counted, no idle line: it may not be idle. */
+	v.active_known = false;
+	ck_assert_int_eq(format(&v, 0, 200), 1);
+	v.active_known = true;
 	ck_assert_int_eq(format(&v, 0, 200), 2);
 	ck_assert_str_eq(l1, "Cluster gchp-c24: ready, head node c5.4xlarge");
 	ck_assert_int_eq(r1, UI_ROLE_GOOD);
