@@ -2,7 +2,7 @@
 # testbed-server.sh: the AWS test server checked with botocore's own clients
 # and hand-made HTTP requests (tests/testbed/selftest.py): signatures and
 # their error shapes, model validation, Batch job life, logs, prices, SSM,
-# faults, credentials, the control endpoint.
+# faults, credentials, SSO OIDC token refresh, the control endpoint.
 . "$top_srcdir/tests/scripts/lib.sh"
 . "$top_srcdir/tests/testbed/testbed-lib.sh"
 

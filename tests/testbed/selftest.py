@@ -767,6 +767,33 @@ def test_ssm(tmpdir):
        ('InProgress', 'Success'), 'then it exists')
 
 
+def test_sso_refresh():
+    """SSO OIDC CreateToken's refresh_token grant, through botocore's client."""
+    oidc = SESSION.create_client('sso-oidc', region_name=REGION, endpoint_url=URL, config=Config(
+        signature_version=botocore.UNSIGNED, retries={'total_max_attempts': 1}))
+    portal = SESSION.create_client('sso', region_name=REGION, endpoint_url=URL, config=Config(
+        signature_version=botocore.UNSIGNED, retries={'total_max_attempts': 1}))
+    t = control('POST', 'sso-oidc/signin', {'startUrl': 'https://corp.awsapps.com/start', 'expiresIn': -60})
+    ok(set(t) == {'accessToken', 'expiresAt', 'refreshToken', 'clientId', 'clientSecret',
+                  'registrationExpiresAt', 'region', 'startUrl'}, 'signin answers the cache-file fields', sorted(t))
+    code, _, _ = error_of(portal.list_accounts, accessToken=t['accessToken'])
+    ok(code == 'UnauthorizedException', 'an expired access token is refused by the portal', code)
+    grant = dict(grantType='refresh_token', clientId=t['clientId'], clientSecret=t['clientSecret'])
+    r = oidc.create_token(refreshToken=t['refreshToken'], **grant)
+    ok(r['expiresIn'] > 0 and r['refreshToken'] != t['refreshToken'], 'refresh_token grant: new tokens')
+    ok(error_of(portal.list_accounts, accessToken=r['accessToken'])[0] is None, 'the renewed token works')
+    code, _, _ = error_of(oidc.create_token, refreshToken=t['refreshToken'], **grant)
+    ok(code == 'InvalidGrantException', 'a used refresh token: InvalidGrantException', code)
+    code, _, _ = error_of(oidc.create_token, **grant)
+    ok(code == 'InvalidRequestException', 'no refresh token: InvalidRequestException', code)
+    code, _, _ = error_of(oidc.create_token, refreshToken=r['refreshToken'], grantType='refresh_token',
+                          clientId=t['clientId'], clientSecret='wrong')
+    ok(code == 'InvalidClientException', 'a wrong client secret: InvalidClientException', code)
+    control('POST', 'sso-oidc/revoke', {'refreshToken': r['refreshToken']})
+    code, _, _ = error_of(oidc.create_token, refreshToken=r['refreshToken'], **grant)
+    ok(code == 'InvalidGrantException', 'a revoked refresh token: InvalidGrantException', code)
+
+
 def test_control_misc():
     h = control('GET', 'health')
     ok(h['ok'] and set(['batch', 'logs', 'pricing', 'ec2', 'sts', 'ssm']) <= set(h['services']), 'health lists services')
@@ -785,7 +812,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix='testbed-selftest-')
     for test in (test_signatures, test_validation, test_batch, test_bulk_and_speed, test_faults,
                  test_concurrency, test_sts_and_credentials, test_prices, lambda: test_ssm(tmp),
-                 test_control_misc):
+                 test_sso_refresh, test_control_misc):
         try:
             test()
         except Exception as e:          # noqa: BLE001 - report and go on
