@@ -71,7 +71,7 @@ no_secrets() {
 signin "$CACHE" "$START" -60
 cp "$CACHE" "$TEST_TMP/before.json"
 old_secrets="$(field "$CACHE" accessToken) $(field "$CACHE" refreshToken)"
-expect_status 0 "whoami with an expired SSO token" "$GCRUNNER" --profile sso whoami
+expect_status 0 "whoami with an expired SSO token" "$GCRUNNER" -v --profile sso whoami
 expect_match "$out" "assumed-role/ReadOnly/sso-user" "the role credentials came from the renewed token"
 [ "$(refreshes)" = 1 ] && pass "one CreateToken (refresh_token grant)" || fail "CreateToken calls: $(refreshes)"
 [ "$(field "$CACHE" accessToken)" != "$(field "$TEST_TMP/before.json" accessToken)" ] &&
@@ -88,6 +88,10 @@ done
 [ -z "$kept" ] && pass "the other fields are kept" || fail "changed:$kept"
 [ "$(stat -c %a "$CACHE")" = 600 ] && pass "the cache file is 0600" || fail "mode $(stat -c %a "$CACHE")"
 no_secrets "$CACHE" "renewed"
+# The debug log (-v) says it, without a secret either.
+out=$(cat "$XDG_STATE_HOME"/gcrunner/*.log 2>/dev/null); err=""
+expect_match "$out" "SSO session corp: renewed the SSO token \(until " "the debug log tells of the renewal"
+no_secrets "$CACHE" "the debug log"
 
 expect_status 0 "whoami again" "$GCRUNNER" --profile sso whoami
 [ "$(refreshes)" = 1 ] && pass "a fresh token is not renewed again" || fail "CreateToken calls: $(refreshes)"
