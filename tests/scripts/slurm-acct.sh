@@ -96,6 +96,13 @@ expect_match "$rows" "^$bad[|]$bad_sim[|]FAILED[|]7:0[|]" "sacct: the bad job FA
 	|| fail "sacct -X gave $(printf '%s\n' "$rows" | grep -c .) rows for 2 jobs"
 
 # --- (b) the start settles the killed submission from sacct, without a second sbatch ---------
+# slurmdbd learns a job's name a few seconds late (until then sacct shows
+# "allocation"); with Slurm's MinJobAge of 300 s that is long settled before
+# squeue forgets a job, with this bed's 2 s not always.
+i=0
+until [ "$(sacct_rows --name="$lost_sim" -o JobID | grep -c .)" -ge 1 ] || [ $i -ge 100 ]; do
+	sleep 0.2; i=$((i + 1))
+done
 : >"$TEST_TMP/sacct.calls"
 expect_status 0 "start after the kill, job gone from squeue" "$GCRUNNER" submit --reconcile
 expect_match "$err" "found its job $lost by name" "the start found the job by name (sacct)"
