@@ -119,8 +119,12 @@ $SUDO chown slurm:slurm "$dir/log/slurmctld.log"
 # makes slurmdbd's database and user, with a password for this bed only.
 if [ $accounting = 1 ]; then
 	db_pass=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+	# A stale bed's database has another password: start from nothing.
+	$SUDO rm -rf "$dir/mysql"
 	$SUDO install -d -o mysql -g mysql -m 755 "$dir/mysql"
 	$SUDO install -d -o mysql -g mysql -m 700 "$dir/mysql/data"
+	# Emptied: start waits for "ready for connections" in mariadb.log.
+	$SUDO rm -f "$dir/log/mariadb.log"
 	$SUDO touch "$dir/log/mariadb.log" "$dir/log/slurmdbd.log"
 	$SUDO chown mysql:mysql "$dir/log/mariadb.log"
 	$SUDO chown slurm:slurm "$dir/log/slurmdbd.log"
