@@ -122,7 +122,7 @@ if [ $accounting = 1 ]; then
 	# A stale bed's database has another password: start from nothing.
 	$SUDO rm -rf "$dir/mysql"
 	$SUDO install -d -o mysql -g mysql -m 755 "$dir/mysql"
-	$SUDO install -d -o mysql -g mysql -m 700 "$dir/mysql/data"
+	$SUDO install -d -o mysql -g mysql -m 700 "$dir/mysql/data" "$dir/mysql/tmp"
 	# Emptied: start waits for "ready for connections" in mariadb.log.
 	$SUDO rm -f "$dir/log/mariadb.log"
 	$SUDO touch "$dir/log/mariadb.log" "$dir/log/slurmdbd.log"
@@ -134,8 +134,10 @@ CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1' IDENTIFIED BY '$db_pass';
 GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';
 SQL
 	$SUDO chown mysql:mysql "$dir/mysql/init.sql"
+	# Its own tmpdir: a starting mariadbd deletes the "#sql*" files it finds
+	# there, which in a shared /tmp are another bed's temporary tables.
 	$SUDO /usr/bin/mariadb-install-db --no-defaults --user=mysql --datadir="$dir/mysql/data" \
-		--skip-test-db --skip-name-resolve --innodb-log-file-size=4M \
+		--tmpdir="$dir/mysql/tmp" --skip-test-db --skip-name-resolve --innodb-log-file-size=4M \
 		</dev/null >"$dir/log/mariadb-install.log" 2>&1 &
 	db_init=$!
 fi
@@ -160,9 +162,10 @@ $SUDO cat "$dir/munge/munged.pid" >"$dir/run/munged.pid"
 
 # --- accounting: MariaDB (private datadir, socket and port), then slurmdbd ---
 if [ $accounting = 1 ]; then
-	# mariadb-install-db (about 2 s) ran in the background since the start.
-	wait "$db_init" || die "mariadb-install-db failed: $(tail -3 "$dir/log/mariadb-install.log")"
+	# mariadb-install-db (1-2 s) ran in the background since the start.
+	wait "$db_init" || die "mariadb-install-db failed: $(grep -m3 ERROR "$dir/log/mariadb-install.log")"
 	$SUDO setsid /usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$dir/mysql/data" \
+		--tmpdir="$dir/mysql/tmp" \
 		--socket="$dir/mysql/mysqld.sock" --port="$db_port" --bind-address=127.0.0.1 \
 		--pid-file="$dir/mysql/mariadbd.pid" --log-error="$dir/log/mariadb.log" \
 		--init-file="$dir/mysql/init.sql" --skip-name-resolve \
