@@ -577,8 +577,15 @@ void runs_apply_status(struct gcr_runs *runs, struct run_entry *e, const struct 
 {
 	bool was_final = gcr_run_state_is_final(e->state) && e->ended_journaled;
 
-	if (st->state == GCR_RUN_UNKNOWN)
+	if (st->state == GCR_RUN_UNKNOWN) {
+		/* The last known state stays (the job may be seen again: sacct
+		 * back, say); why it is not current is said. */
+		if (*st->explanation && (!e->explanation || strcmp(e->explanation, st->explanation) != 0)) {
+			runs_set_shared(runs, &e->explanation, st->explanation);
+			runs->changed_now = true;
+		}
 		return;
+	}
 	if (e->state != st->state || !e->native_state ||
 	    strcmp(e->native_state, st->native_state) != 0 ||
 	    (e->reason ? strcmp(e->reason, st->reason) != 0 : *st->reason != '\0') ||

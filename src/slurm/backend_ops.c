@@ -196,6 +196,8 @@ struct op {
 	struct gcr_run_status *statuses;
 	bool *seen;
 	bool sacct_phase;
+	bool accounting;                /* sacct answered from Slurm's accounting */
+	char sacct_error[256];          /* sacct failed: why ("" = it did not) */
 	/* logs */
 	long long offset;
 	bool job_final;
@@ -336,7 +338,9 @@ static void fill_status(struct op *o, const struct gcr_slurm_job *j, struct gcr_
 		 gcr_slurm_explain(j->state, j->reason, o->target == GCR_TARGET_PCLUSTER));
 	st->started_ms = (int64_t)j->start * 1000;
 	st->stopped_ms = (int64_t)j->end * 1000;
-	st->exit_code = j->exit_code;
+	/* Killed by a signal (exit 0:9): 128 + signal, as a shell (and Batch)
+	 * would report it, so the run does not look like it exited 0. */
+	st->exit_code = j->exit_code == 0 && j->exit_signal > 0 ? 128 + j->exit_signal : j->exit_code;
 	if (out && strstr(out, j->id)) {
 		gcr_slurm_fmt(st->output_path, sizeof st->output_path, "%s", out);
 	} else {
@@ -362,8 +366,18 @@ static void refresh_done(struct op *o, const struct gcr_error *err)
 		o->statuses[i].exit_code = -1;
 		gcr_slurm_fmt(o->statuses[i].native_state, sizeof o->statuses[i].native_state, "%s",
 			 "UNKNOWN");
-		gcr_slurm_fmt(o->statuses[i].explanation, sizeof o->statuses[i].explanation, "%s",
-			 gcr_slurm_explain(GCR_SLURM_UNKNOWN, NULL, false));
+		if (*o->sacct_error)
+			gcr_slurm_fmt(o->statuses[i].explanation, sizeof o->statuses[i].explanation,
+				      _("squeue no longer lists this job and Slurm's accounting did not "
+					"answer (%s); asked again at the next refresh"), o->sacct_error);
+		else if (o->accounting)
+			gcr_slurm_fmt(o->statuses[i].explanation, sizeof o->statuses[i].explanation, "%s",
+				      _("neither squeue nor Slurm's accounting knows this job any more "
+					"(accounting records may have been purged); its output file may "
+					"still be there"));
+		else
+			gcr_slurm_fmt(o->statuses[i].explanation, sizeof o->statuses[i].explanation, "%s",
+				      gcr_slurm_explain(GCR_SLURM_UNKNOWN, NULL, false));
 	}
 	cb(err ? err->code : GCR_OK, err, err ? NULL : o->statuses, err ? 0 : o->nids, o->data);
 	op_end(o);
@@ -373,12 +387,22 @@ static void on_jobs(struct gcr_slurm_job_list *jobs, const struct gcr_error *err
 {
 	struct op *o = data;
 
+	if (err && err->code != GCR_OK && o->sacct_phase) {
+		/* What squeue said stands; only the jobs it did not list stay
+		 * unknown, with sacct's trouble said (slurmdbd down, say). */
+		gcr_slurm_fmt(o->sacct_error, sizeof o->sacct_error, "%s", err->message);
+		gcr_slurm_job_list_free(jobs);
+		refresh_done(o, NULL);
+		return;
+	}
 	if (err && err->code != GCR_OK) {
 		struct gcr_error e = *err;
 		gcr_slurm_job_list_free(jobs);
 		refresh_done(o, &e);
 		return;
 	}
+	if (jobs && jobs->accounting)
+		o->accounting = true;
 	/* Only the slice just asked for can answer (ids per call, not all n). */
 	for (size_t k = 0; jobs && k < jobs->count; k++)
 		for (size_t i = o->slice_start; i < o->next; i++)

@@ -153,4 +153,54 @@ done
 # The output file follows from the job id even though squeue forgot it.
 expect_status 0 "gcrunner logs of the forgotten failed job" "$GCRUNNER" logs "$bad_sim"
 expect_match "$out" "bad job $bad" "logs reads its output file"
+
+# --- a job killed by a signal: sacct says FAILED 0:9, gcrunner exit code 137 ---------------
+printf '#!/bin/sh\necho "killed job $SLURM_JOB_ID"\nkill -9 $$\n' >"$TEST_TMP/killed.sh"
+expect_status 0 "submit a job that is killed by signal 9" \
+	env GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/killed.sh" "$GCRUNNER" submit $RUN --json
+sig_sim=$(field "$out" simulationId)
+sig=$(field "$out" jobId)
+# ... and one more that ends unseen, for slurmdbd going away below.
+expect_status 0 "submit a job gcrunner will not see end" \
+	env GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/good.sh" "$GCRUNNER" submit $RUN --json
+late_sim=$(field "$out" simulationId)
+late=$(field "$out" jobId)
+i=0
+while { [ "$(in_squeue "$sig,$late")" -gt 0 ] ||
+	[ "$(sacct_rows --jobs="$sig,$late" -o JobName | grep -c gcr-)" -lt 2 ]; } && [ $i -lt 600 ]; do
+	sleep 0.2; i=$((i + 1))
+done
+expect_match "$(sacct_rows --jobs="$sig" -o State,ExitCode)" "^FAILED[|]0:9\$" "sacct: FAILED 0:9"
+expect_status 0 "jobs after the signal" "$GCRUNNER" jobs --json
+printf '%s\n' "$out" >"$TEST_TMP/jobs.json"
+expect_match "$(run "$sig_sim" status)" "^failed$" "jobs: the killed job failed"
+expect_match "$(run "$sig_sim" exitCode)" "^137$" "jobs: exit code 137 (128 + signal 9), not 0"
+
+# --- slurmdbd down: what squeue knows stands, the rest is said to be unknown -----------------
+# (the late job was refreshed above; a new one ends unseen while slurmdbd is down)
+expect_status 0 "submit a job before slurmdbd stops" \
+	env GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/good.sh" "$GCRUNNER" submit $RUN --json
+gone_sim=$(field "$out" simulationId)
+gone=$(field "$out" jobId)
+printf '#!/bin/sh\necho "still running $SLURM_JOB_ID"\nsleep 60\n' >"$TEST_TMP/long.sh"
+expect_status 0 "submit a job that keeps running" \
+	env GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/long.sh" "$GCRUNNER" submit $RUN --json
+long_sim=$(field "$out" simulationId)
+long=$(field "$out" jobId)
+i=0
+while [ "$(in_squeue "$gone")" -gt 0 ] && [ $i -lt 600 ]; do sleep 0.2; i=$((i + 1)); done
+i=0
+until [ "$(squeue -h -j "$long" -o %T 2>/dev/null)" = RUNNING ] || [ $i -ge 100 ]; do
+	sleep 0.2; i=$((i + 1)); done
+sudo_kill() { if [ "$(id -u)" -eq 0 ]; then kill "$@"; else sudo -n kill "$@"; fi; }
+sudo_kill "$(cat "$GCR_TESTBED_DIR/run/slurmdbd.pid")"
+i=0
+until ! sacct -n -X -j "$gone" >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.2; i=$((i + 1)); done
+expect_status 0 "jobs with slurmdbd down" "$GCRUNNER" jobs --json
+printf '%s\n' "$out" >"$TEST_TMP/jobs.json"
+expect_match "$(run "$long_sim" status)" "^running$" "jobs: squeue's answer stands (running)"
+expect_match "$(run "$gone_sim" status)" "^queued$" "jobs: the job only sacct could know keeps its last known state"
+expect_match "$(run "$gone_sim" explanation)" "accounting did not answer" \
+	"jobs: and says Slurm's accounting did not answer"
+scancel "$long" 2>/dev/null
 finish

@@ -126,7 +126,12 @@ until tui_capture | grep "halfway" | grep -q "50%" || [ $i -ge 100 ]; do sleep 0
 row=$(tui_capture | grep "halfway")
 expect_match "$row" "Classic TransportTrac" "the dashboard says what the Slurm run is"
 expect_match "$row" "50%" "and its progress from the job's output file"
-# Its page: no price is known for a Slurm cluster of one's own.
+# Its page: no price is known for a Slurm cluster of one's own.  (The
+# filter puts the cursor on it whatever else the list holds.)
+tui_keys / h a l f w a y
+tui_wait "Filter: halfway"
+tui_keys Enter
+tui_wait_gone "Filter: halfway"
 tui_keys Enter
 tui_check "cost not known" "the run page does not claim it cost nothing"
 tui_check "2019-01-01 12:00" "the run page shows the simulated time reached"
