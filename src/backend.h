@@ -85,6 +85,10 @@ struct gcr_run_status {
 	char log_group[256];              /* Batch: from the job's log configuration */
 	char log_stream[256];             /* Batch: container.logStreamName */
 	char output_path[512];            /* Slurm: the job's output file */
+	/* Slurm/ParallelCluster, for an ended job once accounting (sacct)
+	 * has its record; Batch reports neither. */
+	int64_t max_rss_bytes;            /* largest resident memory of a step; 0 = not known */
+	double cpu_efficiency;            /* CPU time used / allocated, 0..1; <= 0 = not known */
 };
 
 /* A page of log lines.  lines: array of strings; next: the token to pass

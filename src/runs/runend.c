@@ -1,7 +1,8 @@
 /* runend.c: what happens once when a run is seen to end -- exactly once,
  * also across restarts and lost answers:
  *
- *   1. journal "ended" (state, times, exit code, actual cost, log stream),
+ *   1. journal "ended" (state, times, exit code, actual cost, log stream,
+ *      and a Slurm run's memory use and CPU efficiency when sacct had them),
  *      fsync'd before anything else; a later start reads the end from it
  *      and never journals it again;
  *   2. Simulations UpdateItem (status, startedAt, completedAt, actualCost,
@@ -58,6 +59,8 @@ static bool ended_by_other(struct gcr_runs *runs, struct run_entry *e)
 	e->actual_cost = json_number_value(json_object_get(st, "actual_cost"));
 	e->end_record_pending = json_is_true(json_object_get(st, "end_record_pending"));
 	e->benchmark_pending = json_is_true(json_object_get(st, "benchmark_pending"));
+	e->max_rss_bytes = (int64_t)json_number_value(json_object_get(st, "max_rss_bytes"));
+	e->cpu_efficiency = (float)json_number_value(json_object_get(st, "cpu_efficiency"));
 	e->notify_end = true;
 	return true;
 }
@@ -92,6 +95,10 @@ void runs_end_seen(struct gcr_runs *runs, struct run_entry *e)
 		      "end_record_pending", 1, "benchmark_pending", e->benchmark_pending);
 	if (e->progress >= 0)
 		json_object_set_new(f, "progress", json_real(e->progress));
+	if (e->max_rss_bytes > 0)
+		json_object_set_new(f, "max_rss_bytes", json_integer((json_int_t)e->max_rss_bytes));
+	if (e->cpu_efficiency > 0)
+		json_object_set_new(f, "cpu_efficiency", json_real(e->cpu_efficiency));
 	set_if(f, "native_state", e->native_state);
 	set_if(f, "end_reason", e->reason);
 	set_if(f, "log_group", e->log_group);
@@ -153,6 +160,19 @@ static json_t *ddb_num(double v)
 
 	snprintf(buf, sizeof buf, "%.6g", v);
 	return json_pack("{s:s}", "N", buf);
+}
+
+static json_t *ddb_int(int64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%lld", (long long)v);
+	return json_pack("{s:s}", "N", buf);
+}
+
+static json_t *ddb_null(void)
+{
+	return json_pack("{s:b}", "NULL", 1);
 }
 
 static json_t *ddb_time(int64_t ms)
@@ -349,14 +369,16 @@ static void push_benchmark(struct end_push *p)
 		push_finish(p);
 		return;
 	}
-	item = json_pack("{s:{s:s}, s:{s:s}, s:o, s:o, s:{s:b}, s:{s:b}, s:o, s:{s:s}, s:{s:s},"
+	/* Slurm's accounting measures both; Batch reports neither, and null
+	 * says "not measured" honestly. */
+	item = json_pack("{s:{s:s}, s:{s:s}, s:o, s:o, s:o, s:o, s:o, s:{s:s}, s:{s:s},"
 			 " s:o, s:o, s:{s:b}}",
 			 "configurationType", "S", e->config_type,
 			 "instanceType", "S", e->instance_type,
 			 "throughputDaysPerDay", ddb_num(m.throughput_days_per_day),
 			 "costPerSimDay", ddb_num(m.cost_per_sim_day),
-			 /* Batch reports neither; null says "not measured" honestly. */
-			 "memoryUsage", "NULL", 1, "cpuEfficiency", "NULL", 1,
+			 "memoryUsage", e->max_rss_bytes > 0 ? ddb_int(e->max_rss_bytes) : ddb_null(),
+			 "cpuEfficiency", e->cpu_efficiency > 0 ? ddb_num(e->cpu_efficiency) : ddb_null(),
 			 "timestamp", ddb_time((int64_t)m.timestamp * 1000),
 			 "dataSource", "S", m.data_source, "simulationId", "S", e->sim_id,
 			 "simulatedDays", ddb_num(days), "nodes", ddb_num(e->nodes > 0 ? e->nodes : 1),

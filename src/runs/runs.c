@@ -480,6 +480,8 @@ static void entry_from_journal(struct gcr_runs *runs, struct run_entry *e, json_
 		e->actual_cost = jnum(st, "actual_cost", -1);
 		e->price = jnum(st, "price_per_node_hour", 0);
 		e->progress = jnum(st, "progress", -1);
+		e->max_rss_bytes = (int64_t)jnum(st, "max_rss_bytes", 0);
+		e->cpu_efficiency = (float)jnum(st, "cpu_efficiency", 0);
 		runs_set_shared(runs, &e->native_state, jstr(st, "native_state"));
 		runs_set_str(&e->reason, jstr(st, "end_reason"));
 		e->end_record_pending = json_is_true(json_object_get(st, "end_record_pending"));
@@ -571,6 +573,8 @@ void runs_entry_status(const struct run_entry *e, struct gcr_run_status *out)
 		out->attempts[i] = e->attempts[i];
 	copy(out->log_group, sizeof out->log_group, e->log_group);
 	copy(out->log_stream, sizeof out->log_stream, e->log_stream);
+	out->max_rss_bytes = e->max_rss_bytes;
+	out->cpu_efficiency = e->cpu_efficiency;
 }
 
 void runs_apply_status(struct gcr_runs *runs, struct run_entry *e, const struct gcr_run_status *st)
@@ -618,6 +622,12 @@ void runs_apply_status(struct gcr_runs *runs, struct run_entry *e, const struct 
 		memcpy(e->attempts, st->attempts, (size_t)st->nattempts * sizeof *e->attempts);
 	if (e->state == GCR_RUN_SUCCEEDED)
 		e->progress = 1;
+	/* Usage comes with an end (Slurm); a later status without it does
+	 * not forget it. */
+	if (st->max_rss_bytes > 0)
+		e->max_rss_bytes = st->max_rss_bytes;
+	if (st->cpu_efficiency > 0)
+		e->cpu_efficiency = (float)st->cpu_efficiency;
 	if (gcr_run_state_is_final(e->state) && !was_final)
 		runs_end_seen(runs, e);
 }
@@ -1401,6 +1411,9 @@ json_t *gcr_run_to_json(const struct gcr_run *r)
 	json_object_set_new(j, "costSoFar", num_or_null(r->cost_so_far_usd, !r->cost_unknown));
 	json_object_set_new(j, "costEstimate", num_or_null(r->cost_estimate_usd, r->cost_estimate_usd > 0));
 	json_object_set_new(j, "costHigh", num_or_null(r->cost_high_usd, r->cost_high_usd > 0));
+	json_object_set_new(j, "memoryUsageBytes", s->max_rss_bytes > 0
+			    ? json_integer((json_int_t)s->max_rss_bytes) : json_null());
+	json_object_set_new(j, "cpuEfficiency", num_or_null(s->cpu_efficiency, s->cpu_efficiency > 0));
 	json_object_set_new(j, "resultLocation", str_or_null(r->results_uri));
 	json_object_set_new(j, "logGroup", str_or_null(s->log_group));
 	json_object_set_new(j, "logStream", str_or_null(s->log_stream));

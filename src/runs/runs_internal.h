@@ -35,10 +35,12 @@ struct run_entry {
 	struct gcr_run_attempt *attempts;
 	struct gcr_run *pub;            /* built for gcr_runs_at/find; freed on change */
 	int64_t created_ms, started_ms, stopped_ms;
+	int64_t max_rss_bytes;          /* Slurm: memory use when ended; 0 = not known */
 	double progress;                /* 0..1, < 0 = not known */
 	double price;                   /* USD per node-hour, 0 = not known */
 	double cost_estimate, cost_high;
 	double actual_cost;             /* when ended; < 0 = not computed */
+	float cpu_efficiency;           /* Slurm: 0..1 when ended; <= 0 = not known */
 	int nattempts;
 	enum gcr_target target;
 	enum gcr_run_state state;

@@ -2,9 +2,11 @@
  * submit and reconcile through backend_submit.c; refresh with squeue (and
  * sacct for jobs squeue has forgotten), Slurm's states and pending reasons
  * in plain words; cancel with scancel; logs from the job's output file by
- * byte offset; results as the run directory's output files.  Each call
- * opens the transport of the cluster configured for its target and closes
- * it when done. */
+ * byte offset; results as the run directory's output files.  A refresh
+ * that sees jobs ended also asks sacct for their memory use and CPU
+ * efficiency (the Benchmarks record's memoryUsage and cpuEfficiency).
+ * Each call opens the transport of the cluster configured for its target
+ * and closes it when done. */
 #include "config.h"
 
 #include <limits.h>
@@ -196,6 +198,8 @@ struct op {
 	struct gcr_run_status *statuses;
 	bool *seen;
 	bool sacct_phase;
+	bool usage_phase;               /* sacct for the usage of the ended jobs */
+	bool sacct_asked;               /* the sacct phase ran a command */
 	bool accounting;                /* sacct answered from Slurm's accounting */
 	char sacct_error[256];          /* sacct failed: why ("" = it did not) */
 	/* logs */
@@ -387,6 +391,19 @@ static void on_jobs(struct gcr_slurm_job_list *jobs, const struct gcr_error *err
 {
 	struct op *o = data;
 
+	if (o->usage_phase) {
+		/* Usage is a bonus: without it (accounting off or behind, sacct
+		 * failing) the statuses stand as they are. */
+		for (size_t k = 0; jobs && (!err || err->code == GCR_OK) && k < jobs->count; k++)
+			for (size_t i = o->slice_start; i < o->next; i++)
+				if (o->seen[i] && strcmp(o->ids[i], jobs->jobs[k].id) == 0) {
+					o->statuses[i].max_rss_bytes = jobs->jobs[k].max_rss_bytes;
+					o->statuses[i].cpu_efficiency = jobs->jobs[k].cpu_efficiency;
+				}
+		gcr_slurm_job_list_free(jobs);
+		refresh_next(o);
+		return;
+	}
 	if (err && err->code != GCR_OK && o->sacct_phase) {
 		/* What squeue said stands; only the jobs it did not list stay
 		 * unknown, with sacct's trouble said (slurmdbd down, say). */
@@ -414,7 +431,17 @@ static void on_jobs(struct gcr_slurm_job_list *jobs, const struct gcr_error *err
 	refresh_next(o);
 }
 
-/* squeue for every id in slices, then sacct for the ids squeue did not know. */
+/* Whether the phase asks about id i: squeue all, sacct those squeue did not
+ * know, usage those seen ended. */
+static bool refresh_wants(const struct op *o, size_t i)
+{
+	if (o->usage_phase)
+		return o->seen[i] && gcr_run_state_is_final(o->statuses[i].state);
+	return !o->sacct_phase || !o->seen[i];
+}
+
+/* squeue for every id in slices, then sacct for the ids squeue did not know,
+ * then sacct for the usage of those that ended (when accounting can). */
 static void refresh_next(struct op *o)
 {
 	const char *slice[IDS_PER_CALL];
@@ -424,11 +451,19 @@ static void refresh_next(struct op *o)
 
 	o->slice_start = o->next;
 	while (o->next < o->nids && n < IDS_PER_CALL) {
-		if (!o->sacct_phase || !o->seen[o->next])
+		if (refresh_wants(o, o->next))
 			slice[n++] = o->ids[o->next];
 		o->next++;
 	}
-	if (n == 0 && !o->sacct_phase) {
+	if (n == 0 && (!o->sacct_phase || !o->usage_phase)) {
+		/* Usage only where sacct can answer: not after it failed or
+		 * said accounting is off. */
+		if (o->sacct_phase && (*o->sacct_error || (o->sacct_asked && !o->accounting))) {
+			refresh_done(o, NULL);
+			return;
+		}
+		if (o->sacct_phase)
+			o->usage_phase = true;
 		o->sacct_phase = true;
 		o->next = 0;
 		refresh_next(o);
@@ -438,9 +473,14 @@ static void refresh_next(struct op *o)
 		refresh_done(o, NULL);
 		return;
 	}
-	st = o->sacct_phase ? gcr_slurm_sacct(o->t, slice, n, on_jobs, o, &err)
-			    : gcr_slurm_squeue(o->t, slice, n, on_jobs, o, &err);
-	if (st != GCR_OK)
+	if (o->sacct_phase && !o->usage_phase)
+		o->sacct_asked = true;
+	st = o->usage_phase ? gcr_slurm_sacct_usage(o->t, slice, n, on_jobs, o, &err)
+	     : o->sacct_phase ? gcr_slurm_sacct(o->t, slice, n, on_jobs, o, &err)
+			      : gcr_slurm_squeue(o->t, slice, n, on_jobs, o, &err);
+	if (st != GCR_OK && o->usage_phase)
+		refresh_done(o, NULL);
+	else if (st != GCR_OK)
 		refresh_done(o, &err);
 }
 

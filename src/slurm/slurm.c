@@ -152,7 +152,7 @@ enum gcr_status gcr_slurm_submit(struct gcr_transport *t, const struct gcr_slurm
 
 /* --- queries --- */
 
-enum query_kind { Q_SQUEUE, Q_SACCT, Q_SCONTROL };
+enum query_kind { Q_SQUEUE, Q_SACCT, Q_SCONTROL, Q_USAGE };
 
 /* What to do with an answer; a multi-step operation (job_status,
  * find_by_name) keeps its state in struct lookup. */
@@ -245,6 +245,18 @@ static char **sacct_argv(const char *ids, const char *name, time_t since)
 	return a.v;
 }
 
+/* Without -X: the step rows carry MaxRSS. */
+static char **usage_argv(const char *ids)
+{
+	struct gcr_argv a = { 0 };
+	const char *pre[] = { SLURM_ENV, "sacct", "-P", "-n", "-o", gcr_slurm_usage_fields };
+
+	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
+		gcr_argv_add(&a, pre[i]);
+	gcr_argv_addf(&a, "--jobs=%s", ids);
+	return a.v;
+}
+
 static char **scontrol_argv(const char *id)
 {
 	struct gcr_argv a = { 0 };
@@ -264,7 +276,7 @@ static enum gcr_status read_answer(enum query_kind kind, const struct gcr_run_re
 				   struct gcr_error *err)
 {
 	char text[GCR_ERROR_MESSAGE_MAX - 64];
-	const char *cmd = kind == Q_SQUEUE ? "squeue" : kind == Q_SACCT ? "sacct" : "scontrol";
+	const char *cmd = kind == Q_SQUEUE ? "squeue" : kind == Q_SCONTROL ? "scontrol" : "sacct";
 
 	memset(out, 0, sizeof *out);
 	if (e->code != GCR_OK) {
@@ -274,7 +286,7 @@ static enum gcr_status read_answer(enum query_kind kind, const struct gcr_run_re
 	if (r->exit_status != 0) {
 		if (kind == Q_SQUEUE && strstr(r->err, "Invalid job id"))
 			return GCR_OK;
-		if (kind == Q_SACCT && (strstr(r->err, "accounting storage is disabled") ||
+		if ((kind == Q_SACCT || kind == Q_USAGE) && (strstr(r->err, "accounting storage is disabled") ||
 					strstr(r->err, "Slurm accounting storage is disabled")))
 			return GCR_OK;   /* accounting stays false */
 		gcr_slurm_error_text(r->err, r->err_len, text, sizeof text);
@@ -289,6 +301,8 @@ static enum gcr_status read_answer(enum query_kind kind, const struct gcr_run_re
 		return gcr_slurm_parse_squeue(r->out, out, NULL, err);
 	if (kind == Q_SACCT)
 		return gcr_slurm_parse_sacct(r->out, out, NULL, err);
+	if (kind == Q_USAGE)
+		return gcr_slurm_parse_sacct_usage(r->out, out, NULL, err);
 	return GCR_OK;
 }
 
@@ -323,14 +337,14 @@ static enum gcr_status start_single(struct gcr_transport *t, enum query_kind kin
 	char *joined = NULL;
 	enum gcr_status st;
 
-	if (nids == 0 && kind == Q_SACCT)
+	if (nids == 0 && kind != Q_SQUEUE)
 		return gcr_error_set(err, GCR_ERR_INTERNAL, _("sacct needs job ids"));
 	if (nids && !(joined = join_ids(ids, nids, err)))
 		return GCR_ERR_INVALID;
 	lk = lookup_new(t, cb, data);
 	lk->step = single_step;
 	st = run_query(lk, kind, kind == Q_SQUEUE ? squeue_argv(joined, NULL)
-						 : sacct_argv(joined, NULL, 0), err);
+				 : kind == Q_USAGE ? usage_argv(joined) : sacct_argv(joined, NULL, 0), err);
 	free(joined);
 	if (st != GCR_OK) {
 		free(lk);
@@ -348,6 +362,13 @@ enum gcr_status gcr_slurm_sacct(struct gcr_transport *t, const char *const *ids,
 				gcr_slurm_jobs_cb cb, void *data, struct gcr_error *err)
 {
 	return start_single(t, Q_SACCT, ids, nids, cb, data, err);
+}
+
+enum gcr_status gcr_slurm_sacct_usage(struct gcr_transport *t, const char *const *ids,
+				      size_t nids, gcr_slurm_jobs_cb cb, void *data,
+				      struct gcr_error *err)
+{
+	return start_single(t, Q_USAGE, ids, nids, cb, data, err);
 }
 
 /* job_status: squeue -> (scontrol for an exit code) -> sacct */

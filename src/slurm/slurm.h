@@ -73,6 +73,10 @@ struct gcr_slurm_job {
 	int exit_code;                      /* -1: not known */
 	int exit_signal;                    /* -1: not known */
 	bool from_accounting;               /* came from sacct (else squeue) */
+	/* Usage (gcr_slurm_sacct_usage only), for an ended job whose record
+	 * accounting has completed: */
+	long long max_rss_bytes;            /* largest MaxRSS of its steps; 0: not known */
+	double cpu_efficiency;              /* TotalCPU / CPUTimeRAW, 0..1; <= 0: not known */
 };
 
 struct gcr_slurm_job_list {
@@ -112,6 +116,21 @@ enum gcr_status gcr_slurm_parse_squeue(const char *text, struct gcr_slurm_job_li
 /* Lines of `sacct -X -P -n -o gcr_slurm_sacct_fields`. */
 enum gcr_status gcr_slurm_parse_sacct(const char *text, struct gcr_slurm_job_list *out,
 				      size_t *skipped, struct gcr_error *err);
+/* The fields of the usage query (for gcr_slurm_parse_sacct_usage). */
+extern const char gcr_slurm_usage_fields[];
+/* Lines of `sacct -P -n -o gcr_slurm_usage_fields` (WITHOUT -X: MaxRSS is
+ * only on the step rows, "1234.batch", "1234.0"; TotalCPU and CPUTimeRAW of
+ * the whole job on the allocation row "1234").  One job per allocation row,
+ * with its state and usage; usage only for a job whose allocation row is
+ * final and whose figures are plausible (MaxRSS > 0; TotalCPU and CPUTimeRAW
+ * > 0), so a record slurmdbd has not completed yet gives "not known", never
+ * a made-up 0. */
+enum gcr_status gcr_slurm_parse_sacct_usage(const char *text, struct gcr_slurm_job_list *out,
+					    size_t *skipped, struct gcr_error *err);
+/* "5324K", "1.5M", "2G", "812" (bytes) -> bytes; -1 when not a size. */
+long long gcr_slurm_parse_size(const char *text);
+/* TotalCPU's "[DD-[HH:]]MM:SS[.mmm]" -> seconds; -1 when not a time. */
+double gcr_slurm_parse_cpu_time(const char *text);
 /* `sbatch --parsable`: "1234" or "1234;cluster". */
 enum gcr_status gcr_slurm_parse_sbatch(const char *text, char id[GCR_SLURM_ID_MAX],
 				       struct gcr_error *err);
@@ -174,6 +193,13 @@ enum gcr_status gcr_slurm_squeue(struct gcr_transport *t, const char *const *ids
  * accounting=false, not an error. */
 enum gcr_status gcr_slurm_sacct(struct gcr_transport *t, const char *const *ids, size_t nids,
 				gcr_slurm_jobs_cb cb, void *data, struct gcr_error *err);
+
+/* The memory use and CPU efficiency of ended jobs (sacct without -X, see
+ * gcr_slurm_parse_sacct_usage); jobs without plausible figures yet have
+ * them 0 (not known).  Accounting off: an empty list, not an error. */
+enum gcr_status gcr_slurm_sacct_usage(struct gcr_transport *t, const char *const *ids,
+				      size_t nids, gcr_slurm_jobs_cb cb, void *data,
+				      struct gcr_error *err);
 
 /* One job, the best that is known: squeue; for a failed job also its exit
  * code (scontrol); sacct when squeue no longer has it.  A job nobody knows

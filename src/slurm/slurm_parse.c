@@ -18,6 +18,8 @@
  * %P partition, %S start, %e end, %j name -- the name last on purpose. */
 const char gcr_slurm_squeue_format[] = "%i|%T|%r|%M|%l|%D|%P|%S|%e|%j";
 const char gcr_slurm_sacct_fields[] = "JobID,JobName,State,ExitCode,Start,End,Elapsed";
+/* No JobName: the lines are split at every '|'. */
+const char gcr_slurm_usage_fields[] = "JobID,State,MaxRSS,TotalCPU,CPUTimeRAW";
 
 #define SQUEUE_FIELDS 10
 #define SACCT_FIELDS 7
@@ -281,6 +283,7 @@ static struct gcr_slurm_job *list_add(struct gcr_slurm_job_list *l, size_t *cap)
 	j->time_limit_s = -1;
 	j->exit_code = -1;
 	j->exit_signal = -1;
+	j->cpu_efficiency = -1;
 	return j;
 }
 
@@ -490,6 +493,157 @@ enum gcr_status gcr_slurm_parse_sacct(const char *text, struct gcr_slurm_job_lis
 	if (st == GCR_OK)
 		out->accounting = true;
 	return st;
+}
+
+/* "123" or "123.456" at *p (no sign, no exponent; '.' whatever the
+ * locale says, as Slurm prints it); advances *p.  -1 when no digit. */
+static double read_decimal(const char **p)
+{
+	const char *s = *p;
+	double v = 0, scale = 1;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	while (isdigit((unsigned char)*s))
+		v = v * 10 + (*s++ - '0');
+	if (*s == '.' && isdigit((unsigned char)s[1]))
+		for (s++; isdigit((unsigned char)*s); s++)
+			v += (*s - '0') * (scale /= 10);
+	*p = s;
+	return v;
+}
+
+long long gcr_slurm_parse_size(const char *text)
+{
+	static const char units[] = "KMGTP";
+	const char *u, *p = text;
+	double v;
+
+	if (!p || (v = read_decimal(&p)) < 0)
+		return -1;
+	if (*p != '\0') {
+		if (p[1] != '\0' || !(u = strchr(units, toupper((unsigned char)*p))))
+			return -1;
+		for (const char *k = units; k <= u; k++)
+			v *= 1024;
+	}
+	return v < 9e18 ? (long long)(v + 0.5) : -1;
+}
+
+double gcr_slurm_parse_cpu_time(const char *text)
+{
+	double part[3], seconds = 0, days = 0;
+	size_t n = 0;
+	const char *p = text;
+	bool with_days = text && strchr(text, '-');
+
+	if (!p)
+		return -1;
+	if (with_days) {
+		if ((days = read_decimal(&p)) < 0 || *p != '-' || memchr(text, '.', (size_t)(p - text)))
+			return -1;
+		p++;
+	}
+	for (;;) {
+		const char *start = p;
+		if (n == 3 || (part[n] = read_decimal(&p)) < 0)
+			return -1;
+		n++;
+		if (*p == '\0')
+			break;
+		/* Only the seconds have a fraction. */
+		if (*p != ':' || memchr(start, '.', (size_t)(p - start)))
+			return -1;
+		p++;
+	}
+	/* MM:SS[.mmm] or HH:MM:SS; a day count always comes with hours. */
+	if (n < 2 || (with_days && n != 3))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		seconds = seconds * 60 + part[i];
+	return seconds + days * 86400.0;
+}
+
+/* The allocation row's job for a usage line (found, or added). */
+static struct gcr_slurm_job *usage_job(struct parse_state *ps, const char *id)
+{
+	struct gcr_slurm_job *j;
+
+	for (size_t i = ps->out->count; i-- > 0;)
+		if (strcmp(ps->out->jobs[i].id, id) == 0)
+			return &ps->out->jobs[i];
+	if (!(j = list_add(ps->out, &ps->cap))) {
+		ps->nomem = true;
+		return NULL;
+	}
+	memcpy(j->id, id, sizeof j->id);
+	j->from_accounting = true;
+	return j;
+}
+
+static void usage_line(const char *p, const char *end, struct parse_state *ps)
+{
+	const char *f[5];
+	size_t fl[5];
+	size_t n = split(p, end, f, fl, 5);
+	char id[GCR_SLURM_ID_MAX], buf[64], *dot;
+	struct gcr_slurm_job *j;
+	bool step;
+
+	if (n != 5 || memchr(f[4], '|', fl[4])) {
+		ps->skipped++;
+		return;
+	}
+	copy_field(id, sizeof id, f[0], fl[0]);
+	if (!plausible_id(id)) {
+		ps->skipped++;
+		return;
+	}
+	/* "1234.batch", "1234.extern", "1234.0": a step of job 1234. */
+	step = (dot = strchr(id, '.')) != NULL;
+	if (step)
+		*dot = '\0';
+	if (!(j = usage_job(ps, id)))
+		return;
+	if (step) {
+		long long rss;
+		copy_field(buf, sizeof buf, f[2], fl[2]);
+		rss = gcr_slurm_parse_size(buf);
+		if (rss > j->max_rss_bytes)
+			j->max_rss_bytes = rss;
+	} else {
+		double cpu;
+		long long raw;
+		set_state(j, f[1], fl[1]);
+		copy_field(buf, sizeof buf, f[3], fl[3]);
+		cpu = gcr_slurm_parse_cpu_time(buf);
+		copy_field(buf, sizeof buf, f[4], fl[4]);
+		raw = all_digits(buf, strlen(buf)) ? strtoll(buf, NULL, 10) : 0;
+		/* CPUTimeRAW is whole seconds of elapsed x CPUs, TotalCPU has
+		 * milliseconds: a short busy job can come out a little over 1. */
+		if (cpu > 0 && raw > 0)
+			j->cpu_efficiency = cpu / (double)raw > 1 ? 1 : cpu / (double)raw;
+	}
+}
+
+enum gcr_status gcr_slurm_parse_sacct_usage(const char *text, struct gcr_slurm_job_list *out,
+					    size_t *skipped, struct gcr_error *err)
+{
+	enum gcr_status st = each_line(text, usage_line, out, skipped, err);
+
+	if (st != GCR_OK)
+		return st;
+	out->accounting = true;
+	/* A job whose record is not final yet (slurmdbd lags a few seconds
+	 * behind the end) has only figures so far: none are kept. */
+	for (size_t i = 0; i < out->count; i++) {
+		struct gcr_slurm_job *j = &out->jobs[i];
+		if (!gcr_slurm_state_is_final(j->state)) {
+			j->max_rss_bytes = 0;
+			j->cpu_efficiency = -1;
+		}
+	}
+	return GCR_OK;
 }
 
 enum gcr_status gcr_slurm_parse_sbatch(const char *text, char id[GCR_SLURM_ID_MAX],

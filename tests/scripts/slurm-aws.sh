@@ -12,6 +12,9 @@
 #    command runs `runuser -l USER -c ...`; a login shell would drop the test
 #    bed's private SLURM_CONF, so tests/scripts/runuser-standin keeps the
 #    environment and runs the command as this user).
+#  - a ParallelCluster run in `gcrunner jobs`: its cost so far, and once it
+#    ended its memory use and CPU efficiency from Slurm's accounting in
+#    `jobs --json` and in its Benchmarks record.
 # Skips (77) without root or password-less sudo, node or the packages.
 . "$top_srcdir/tests/scripts/lib.sh"
 . "$top_srcdir/tests/testbed/testbed-lib.sh"
@@ -31,6 +34,16 @@ BED="$top_srcdir/tests/scripts/submit-bed.py"
 /usr/bin/python3 "$BED" prepare --bucket gcr-slurm-test >"$TEST_TMP/prepare.log" 2>&1 ||
 	{ fail "cannot create the tables: $(tail -3 "$TEST_TMP/prepare.log")"; finish; }
 USER_ID=111122223333-gcrunner-tester
+# The Benchmarks table (the product design's keys), for the runs' records.
+/usr/bin/python3 -c '
+import os, botocore.session
+ddb = botocore.session.get_session().create_client("dynamodb", region_name="us-east-1",
+    endpoint_url=os.environ["AWS_ENDPOINT_URL_DYNAMODB"])
+ddb.create_table(TableName="Benchmarks", BillingMode="PAY_PER_REQUEST",
+    AttributeDefinitions=[{"AttributeName": k, "AttributeType": "S"} for k in ("configurationType", "instanceType")],
+    KeySchema=[{"AttributeName": "configurationType", "KeyType": "HASH"},
+               {"AttributeName": "instanceType", "KeyType": "RANGE"}])' >"$TEST_TMP/bench-table.log" 2>&1 ||
+	fail "cannot create the Benchmarks table: $(tail -1 "$TEST_TMP/bench-table.log")"
 item() { /usr/bin/python3 "$BED" get-item Simulations "$USER_ID" "$1"; }
 field() { item "$1" | /usr/bin/python3 -c '
 import json, sys
@@ -113,8 +126,23 @@ expect_status 0 "cluster status: one run on it" "$GCRUNNER" cluster status --jso
 expect_match "$out" '"activeRuns": 1' "the run counts as active (the dashboard marks its end)"
 
 # --- a ParallelCluster run in `gcrunner jobs`: its state asked through SSM, its cost so far
-# nodes x the type's price x elapsed (the price read here from data/instances.yaml).
-printf '#!/bin/sh\necho "tiny job $SLURM_JOB_ID"\nsleep 3\n' >"$TEST_TMP/job3.sh"
+# nodes x the type's price x elapsed (the price read here from data/instances.yaml); it
+# holds 64 MiB and keeps a CPU busy for 3 s, which Slurm's accounting measures (sampled
+# every second: the default 30 s would never sample so short a job).
+cat >"$TEST_TMP/job3.sh" <<'EOF'
+#!/bin/sh
+#SBATCH --acctg-freq=1
+echo "tiny job $SLURM_JOB_ID"
+exec /usr/bin/python3 -c '
+import time
+held = bytearray(64 << 20)
+for i in range(0, len(held), 4096):
+    held[i] = 1
+t = time.time()
+while time.time() - t < 3:
+    pass
+'
+EOF
 GCRUNNER_TEST_SLURM_SCRIPT="$TEST_TMP/job3.sh" expect_status 0 "submit a priced run to the cluster" \
 	"$GCRUNNER" submit --target pcluster $RUN --instance c5n.18xlarge --on-demand --json
 sim=$(printf '%s' "$out" | sed -n 's/.*"simulationId": "\(.*\)".*/\1/p')
@@ -122,6 +150,12 @@ job=$(printf '%s' "$out" | sed -n 's/.*"jobId": "\(.*\)".*/\1/p')
 i=0
 while [ "$(squeue -h -t all -j "$job" -o %T 2>/dev/null)" != COMPLETED ] && [ $i -lt 100 ]; do
 	sleep 0.2; i=$((i + 1)); done
+# slurmdbd gets the job's record a moment after its end; until then gcrunner records no
+# usage (null, never a made-up 0).  The test waits for the record.
+i=0
+until sacct -X -P -n -j "$job" -o State,CPUTimeRAW 2>/dev/null | grep -q '^COMPLETED|[1-9]' ||
+	[ $i -ge 50 ]; do sleep 0.2; i=$((i + 1)); done
+usage_seen=$(sacct -P -n -j "$job" -o JobID,State,MaxRSS,TotalCPU,CPUTimeRAW 2>&1 | tr '\n' ' ')
 expect_status 0 "jobs" "$GCRUNNER" jobs --json
 price=$(/usr/bin/python3 -c '
 import yaml, sys
@@ -139,4 +173,29 @@ print("ok" if ok else "wrong: %s %s %s nodes=%s elapsed=%s price=%s cost=%s want
     r["status"], r["instanceType"], r["target"], r["nodes"], r["elapsedSeconds"],
     r["pricePerNodeHour"], r["costSoFar"], want))' "$sim" "$price")
 expect_match "$verdict" "^ok$" "succeeded through SSM, cost so far = nodes x \$$price/h x elapsed"
+
+# Its memory use and CPU efficiency: in `jobs --json`, again from the journal alone in a
+# later call (final runs are not asked again), and in the Benchmarks record.
+usage_of() { printf '%s' "$1" | /usr/bin/python3 -c '
+import json, sys
+r = [r for r in json.load(sys.stdin) if r["simulationId"] == sys.argv[1]][0]
+m, e = r.get("memoryUsageBytes"), r.get("cpuEfficiency")
+print("ok" if m and 64 << 20 <= m <= 512 << 20 and e and 0 < e <= 1 else "wrong: %s %s" % (m, e))' "$sim"; }
+expect_match "$(usage_of "$out")" "^ok$" "jobs --json: memory 64-512 MiB, 0 < CPU efficiency <= 1 (sacct: $usage_seen)"
+expect_status 0 "jobs again" "$GCRUNNER" jobs --json
+expect_match "$(usage_of "$out")" "^ok$" "the usage is kept with the run's end in the journal"
+bench=$(/usr/bin/python3 -c '
+import json, os, sys, botocore.session
+ddb = botocore.session.get_session().create_client("dynamodb", region_name="us-east-1",
+    endpoint_url=os.environ["AWS_ENDPOINT_URL_DYNAMODB"])
+items = [i for i in ddb.scan(TableName="Benchmarks")["Items"]
+         if i.get("simulationId", {}).get("S") == sys.argv[1]]
+if len(items) != 1:
+    print("%d Benchmarks items for the run" % len(items))
+    sys.exit()
+i = items[0]
+m, e = float(i["memoryUsage"].get("N", "0")), float(i["cpuEfficiency"].get("N", "0"))
+ok = i["instanceType"]["S"] == "c5n.18xlarge" and 64 << 20 <= m <= 512 << 20 and 0 < e <= 1
+print("ok" if ok else "wrong: %s" % json.dumps(i))' "$sim" 2>&1)
+expect_match "$bench" "^ok$" "its Benchmarks record has memoryUsage (bytes) and cpuEfficiency"
 finish

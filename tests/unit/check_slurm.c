@@ -622,6 +622,102 @@ START_TEST(sacct_recorded_2205_with_slurmdbd)
 }
 END_TEST
 
+/* Recorded from Slurm 22.05.8 with slurmdbd and jobacct_gather/linux:
+ * `sacct -P -n -o JobID,State,MaxRSS,TotalCPU,CPUTimeRAW`.  Job 1 ran 2 s
+ * without --acctg-freq (no sample: no MaxRSS); 2 allocated 64 MB and spun
+ * with --acctg-freq=1; 3 ran a step (srun, 32 MB) and slept; 4 was
+ * cancelled; 5 failed at once (CPUTimeRAW 0).  Then job 3 as sacct showed
+ * it while running, its step done: figures so far, none kept. */
+static const char usage_2205_recorded[] =
+	"1|COMPLETED||00:02.117|2\n"
+	"1.batch|COMPLETED||00:02.117|2\n"
+	"2|COMPLETED||00:01.939|2\n"
+	"2.batch|COMPLETED|80492K|00:01.939|2\n"
+	"3|COMPLETED||00:01.598|3\n"
+	"3.batch|COMPLETED|10632K|00:00.011|3\n"
+	"3.0|COMPLETED|46088K|00:01.586|1\n"
+	"4|CANCELLED by 0||00:00.001|1\n"
+	"4.batch|CANCELLED||00:00.001|1\n"
+	"5|FAILED||00:00.001|0\n"
+	"5.batch|FAILED||00:00.001|0\n";
+static const char usage_2205_running[] =
+	"3|RUNNING||00:01.586|2\n"
+	"3.batch|RUNNING||00:00:00|2\n"
+	"3.0|COMPLETED|46088K|00:01.586|1\n";
+
+START_TEST(usage_recorded_2205_with_slurmdbd)
+{
+	struct gcr_slurm_job_list l;
+	struct gcr_error err;
+	size_t skipped = 9;
+
+	ck_assert_int_eq(gcr_slurm_parse_sacct_usage(usage_2205_recorded, &l, &skipped, &err), GCR_OK);
+	ck_assert(l.accounting);
+	ck_assert_uint_eq(skipped, 0);
+	ck_assert_uint_eq(l.count, 5);     /* one per job, the steps folded in */
+	ck_assert_str_eq(l.jobs[0].id, "1");
+	ck_assert_int_eq(l.jobs[0].state, GCR_SLURM_COMPLETED);
+	ck_assert_int_eq(l.jobs[0].max_rss_bytes, 0);             /* no sample: not known */
+	/* 2.117 s of CPU in CPUTimeRAW's whole 2 s: at most 1. */
+	ck_assert_double_eq(l.jobs[0].cpu_efficiency, 1.0);
+	ck_assert_int_eq(l.jobs[1].max_rss_bytes, 80492LL * 1024);
+	ck_assert_double_eq_tol(l.jobs[1].cpu_efficiency, 1.939 / 2, 1e-9);
+	/* The largest step, not the batch script's shell. */
+	ck_assert_str_eq(l.jobs[2].id, "3");
+	ck_assert_int_eq(l.jobs[2].max_rss_bytes, 46088LL * 1024);
+	ck_assert_double_eq_tol(l.jobs[2].cpu_efficiency, 1.598 / 3, 1e-9);
+	ck_assert_int_eq(l.jobs[3].state, GCR_SLURM_CANCELLED);
+	ck_assert_double_eq_tol(l.jobs[3].cpu_efficiency, 0.001, 1e-9);
+	ck_assert_int_eq(l.jobs[4].state, GCR_SLURM_FAILED);
+	ck_assert(l.jobs[4].cpu_efficiency <= 0);                 /* CPUTimeRAW 0: not known */
+	ck_assert_int_eq(l.jobs[4].max_rss_bytes, 0);
+	gcr_slurm_job_list_free(&l);
+
+	ck_assert_int_eq(gcr_slurm_parse_sacct_usage(usage_2205_running, &l, NULL, &err), GCR_OK);
+	ck_assert_uint_eq(l.count, 1);
+	ck_assert_int_eq(l.jobs[0].state, GCR_SLURM_RUNNING);
+	ck_assert_int_eq(l.jobs[0].max_rss_bytes, 0);
+	ck_assert(l.jobs[0].cpu_efficiency <= 0);
+	gcr_slurm_job_list_free(&l);
+
+	/* Lines that are not usage lines are skipped, not misread. */
+	ck_assert_int_eq(gcr_slurm_parse_sacct_usage("JobID|State\n7|COMPLETED|1K|00:01.000|1|x\n"
+						     "8|COMPLETED|5G|1-02:00:00|200000\n",
+						     &l, &skipped, &err), GCR_OK);
+	ck_assert_uint_eq(skipped, 2);
+	ck_assert_uint_eq(l.count, 1);
+	ck_assert_double_eq_tol(l.jobs[0].cpu_efficiency, 93600.0 / 200000, 1e-9);
+	gcr_slurm_job_list_free(&l);
+}
+END_TEST
+
+START_TEST(usage_sizes_and_cpu_times)
+{
+	ck_assert_int_eq(gcr_slurm_parse_size("5324K"), 5324LL * 1024);
+	ck_assert_int_eq(gcr_slurm_parse_size("1.5M"), 1572864);
+	ck_assert_int_eq(gcr_slurm_parse_size("2G"), 2LL << 30);
+	ck_assert_int_eq(gcr_slurm_parse_size("0.50T"), 1LL << 39);
+	ck_assert_int_eq(gcr_slurm_parse_size("812"), 812);
+	ck_assert_int_eq(gcr_slurm_parse_size("0"), 0);
+	ck_assert_int_eq(gcr_slurm_parse_size(""), -1);
+	ck_assert_int_eq(gcr_slurm_parse_size("12KB"), -1);
+	ck_assert_int_eq(gcr_slurm_parse_size("-5K"), -1);
+	ck_assert_int_eq(gcr_slurm_parse_size("5X"), -1);
+	ck_assert_double_eq_tol(gcr_slurm_parse_cpu_time("00:02.117"), 2.117, 1e-9);
+	ck_assert_double_eq_tol(gcr_slurm_parse_cpu_time("59:59.999"), 3599.999, 1e-9);
+	ck_assert_double_eq(gcr_slurm_parse_cpu_time("01:02:03"), 3723);
+	ck_assert_double_eq(gcr_slurm_parse_cpu_time("2-01:02:03"), 2 * 86400 + 3723);
+	ck_assert_double_eq(gcr_slurm_parse_cpu_time("00:00:00"), 0);
+	ck_assert_double_eq(gcr_slurm_parse_cpu_time(""), -1);
+	ck_assert_double_eq(gcr_slurm_parse_cpu_time("17"), -1);
+	ck_assert_double_eq(gcr_slurm_parse_cpu_time("2-03:04"), -1);
+	ck_assert_double_eq(gcr_slurm_parse_cpu_time("1.5-01:02:03"), -1);
+	ck_assert_double_eq(gcr_slurm_parse_cpu_time("01.5:02"), -1);
+	ck_assert_double_eq(gcr_slurm_parse_cpu_time("1:2:3:4"), -1);
+	ck_assert_double_eq(gcr_slurm_parse_cpu_time("INVALID"), -1);
+}
+END_TEST
+
 START_TEST(sbatch_answers_and_errors)
 {
 	char id[GCR_SLURM_ID_MAX];
@@ -1195,6 +1291,8 @@ static Suite *slurm_suite(void)
 	tcase_add_test(p, squeue_2311_documented);
 	tcase_add_test(p, sacct_documented_formats);
 	tcase_add_test(p, sacct_recorded_2205_with_slurmdbd);
+	tcase_add_test(p, usage_recorded_2205_with_slurmdbd);
+	tcase_add_test(p, usage_sizes_and_cpu_times);
 	tcase_add_test(p, sbatch_answers_and_errors);
 	tcase_add_test(r, process_collects_output_status_and_stdin);
 	tcase_add_test(r, process_timeout_ends_the_whole_group);
