@@ -184,6 +184,10 @@ const char *gcr_slurm_explain(int state, const char *reason, bool pcluster)
 
 /* ---- one call: a transport for the target's cluster -------------------------------------- */
 
+/* A refresh asks in turn: squeue for every id, sacct for the ids squeue
+ * did not list, then sacct for the usage of the jobs seen ended. */
+enum refresh_phase { ASK_SQUEUE, ASK_SACCT, ASK_USAGE };
+
 struct op {
 	struct gcr_backend_env env;
 	enum gcr_target target;
@@ -197,9 +201,8 @@ struct op {
 	size_t nids, next, slice_start;
 	struct gcr_run_status *statuses;
 	bool *seen;
-	bool sacct_phase;
-	bool usage_phase;               /* sacct for the usage of the ended jobs */
-	bool sacct_asked;               /* the sacct phase ran a command */
+	enum refresh_phase phase;
+	bool sacct_asked;               /* the ASK_SACCT phase ran a command */
 	bool accounting;                /* sacct answered from Slurm's accounting */
 	char sacct_error[256];          /* sacct failed: why ("" = it did not) */
 	/* logs */
@@ -391,7 +394,7 @@ static void on_jobs(struct gcr_slurm_job_list *jobs, const struct gcr_error *err
 {
 	struct op *o = data;
 
-	if (o->usage_phase) {
+	if (o->phase == ASK_USAGE) {
 		/* Usage is a bonus: without it (accounting off or behind, sacct
 		 * failing) the statuses stand as they are. */
 		for (size_t k = 0; jobs && (!err || err->code == GCR_OK) && k < jobs->count; k++)
@@ -404,7 +407,7 @@ static void on_jobs(struct gcr_slurm_job_list *jobs, const struct gcr_error *err
 		refresh_next(o);
 		return;
 	}
-	if (err && err->code != GCR_OK && o->sacct_phase) {
+	if (err && err->code != GCR_OK && o->phase == ASK_SACCT) {
 		/* What squeue said stands; only the jobs it did not list stay
 		 * unknown, with sacct's trouble said (slurmdbd down, say). */
 		gcr_slurm_fmt(o->sacct_error, sizeof o->sacct_error, "%s", err->message);
@@ -435,9 +438,15 @@ static void on_jobs(struct gcr_slurm_job_list *jobs, const struct gcr_error *err
  * know, usage those seen ended. */
 static bool refresh_wants(const struct op *o, size_t i)
 {
-	if (o->usage_phase)
-		return o->seen[i] && gcr_run_state_is_final(o->statuses[i].state);
-	return !o->sacct_phase || !o->seen[i];
+	switch (o->phase) {
+	case ASK_SQUEUE:
+		return true;
+	case ASK_SACCT:
+		return !o->seen[i];
+	case ASK_USAGE:
+		break;
+	}
+	return o->seen[i] && gcr_run_state_is_final(o->statuses[i].state);
 }
 
 /* squeue for every id in slices, then sacct for the ids squeue did not know,
@@ -455,33 +464,36 @@ static void refresh_next(struct op *o)
 			slice[n++] = o->ids[o->next];
 		o->next++;
 	}
-	if (n == 0 && (!o->sacct_phase || !o->usage_phase)) {
-		/* Usage only where sacct can answer: not after it failed or
-		 * said accounting is off. */
-		if (o->sacct_phase && (*o->sacct_error || (o->sacct_asked && !o->accounting))) {
+	if (n == 0) {
+		/* This phase is done.  Usage only where sacct can answer: not
+		 * when it said accounting is off (a sacct that failed has ended
+		 * the refresh already). */
+		if (o->phase == ASK_USAGE ||
+		    (o->phase == ASK_SACCT && o->sacct_asked && !o->accounting)) {
 			refresh_done(o, NULL);
 			return;
 		}
-		if (o->sacct_phase)
-			o->usage_phase = true;
-		o->sacct_phase = true;
+		o->phase++;
 		o->next = 0;
 		refresh_next(o);
 		return;
 	}
-	if (n == 0) {
-		refresh_done(o, NULL);
-		return;
-	}
-	if (o->sacct_phase && !o->usage_phase)
+	switch (o->phase) {
+	case ASK_SQUEUE:
+		st = gcr_slurm_squeue(o->t, slice, n, on_jobs, o, &err);
+		break;
+	case ASK_SACCT:
 		o->sacct_asked = true;
-	st = o->usage_phase ? gcr_slurm_sacct_usage(o->t, slice, n, on_jobs, o, &err)
-	     : o->sacct_phase ? gcr_slurm_sacct(o->t, slice, n, on_jobs, o, &err)
-			      : gcr_slurm_squeue(o->t, slice, n, on_jobs, o, &err);
-	if (st != GCR_OK && o->usage_phase)
-		refresh_done(o, NULL);
-	else if (st != GCR_OK)
-		refresh_done(o, &err);
+		st = gcr_slurm_sacct(o->t, slice, n, on_jobs, o, &err);
+		break;
+	default:
+		st = gcr_slurm_sacct_usage(o->t, slice, n, on_jobs, o, &err);
+		break;
+	}
+	/* Usage is a bonus: a usage call that cannot start ends the refresh
+	 * with what the states said. */
+	if (st != GCR_OK)
+		refresh_done(o, o->phase == ASK_USAGE ? NULL : &err);
 }
 
 static void refresh(enum gcr_target target, struct gcr_backend_env *env,
