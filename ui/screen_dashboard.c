@@ -242,6 +242,7 @@ void dash_row_from_run(struct dash_row *row, const struct gcr_run *run, int64_t 
 	row->elapsed_s = run->elapsed_s;
 	row->eta_s = run->eta_s;
 	row->cost = run->cost_so_far_usd;
+	row->cost_unknown = run->cost_unknown;
 	row->estimate = run->cost_estimate_usd;
 	row->price = run->price_per_node_hour_usd;
 	row->created_ms = run->created_ms;
@@ -1376,7 +1377,10 @@ static void format_cost(const struct dash_row *r, int64_t now, char *buf, size_t
 		snprintf(buf, len, "%s", "-");
 		return;
 	}
-	wiz_format_usd(dash_row_cost(r, now), a, sizeof a);
+	if (r->cost_unknown)
+		snprintf(a, sizeof a, "-");   /* the engine says: no price, not $0 */
+	else
+		wiz_format_usd(dash_row_cost(r, now), a, sizeof a);
 	if (r->estimate > 0) {
 		wiz_format_usd(r->estimate, b, sizeof b);
 		snprintf(buf, len, "%s / %s", a, b);

@@ -88,6 +88,7 @@ struct dash_row {
 	double progress;            /* < 0 not known */
 	int64_t elapsed_s, eta_s;   /* eta < 0 not known */
 	double cost, estimate, price;
+	bool cost_unknown;            /* gcr_run.cost_unknown: no price for it */
 	int64_t created_ms;
 	int64_t copied_ms;          /* when copied: elapsed and cost go on from here */
 };
