@@ -1151,6 +1151,23 @@ void dashboard_cancel(struct dashboard *d, const char *const *sim_ids, size_t n)
 static void resubmit_go(struct dashboard *d, bool allow_over_budget);
 static void resubmit_answer(void *data, bool yes);
 
+/* Either engine's outcome, the same way: failed, or the new run shown. */
+static void resubmitted(struct dashboard *d, enum gcr_status st, const char *why,
+			const char *sim_id, const char *job_id)
+{
+	if (st != GCR_OK) {
+		dashboard_message(d, UI_ROLE_ERROR, _("Resubmitting %s failed: %s"), d->resubmit_from,
+				  why ? why : _("the submission failed"));
+		return;
+	}
+	if (d->runs)
+		gcr_runs_refresh_now(d->runs);
+	d->stale = true;
+	snprintf(d->cursor_sim, sizeof d->cursor_sim, "%s", sim_id ? sim_id : "");
+	dashboard_message(d, UI_ROLE_MESSAGE, _("Submitted %s again as %s (job %s)."), d->resubmit_from,
+			  sim_id ? sim_id : "?", job_id && *job_id ? job_id : "?");
+}
+
 static void on_resubmitted(const struct gcr_submit_outcome *out, void *data)
 {
 	struct dashboard *d = data;
@@ -1169,17 +1186,7 @@ static void on_resubmitted(const struct gcr_submit_outcome *out, void *data)
 		ui_app_ask(d->app, q, _("Submit (y)"), _("Do not (n)"), resubmit_answer, d);
 		return;
 	}
-	if (out->status != GCR_OK) {
-		dashboard_message(d, UI_ROLE_ERROR, _("Resubmitting %s failed: %s"), d->resubmit_from,
-				  out->err.message);
-		return;
-	}
-	if (d->runs)
-		gcr_runs_refresh_now(d->runs);
-	d->stale = true;
-	snprintf(d->cursor_sim, sizeof d->cursor_sim, "%s", out->sim_id);
-	dashboard_message(d, UI_ROLE_MESSAGE, _("Submitted %s again as %s."), d->resubmit_from,
-			  out->sim_id);
+	resubmitted(d, out->status, out->err.message, out->sim_id, out->job_id);
 }
 
 static void on_cluster_resubmitted(enum gcr_status st, const struct gcr_error *err,
@@ -1192,17 +1199,7 @@ static void on_cluster_resubmitted(enum gcr_status st, const struct gcr_error *e
 	if (!d)
 		return;
 	d->cluster_submitting = NULL;
-	if (st != GCR_OK) {
-		dashboard_message(d, UI_ROLE_ERROR, _("Resubmitting %s failed: %s"), d->resubmit_from,
-				  err ? err->message : _("the submission failed"));
-		return;
-	}
-	if (d->runs)
-		gcr_runs_refresh_now(d->runs);
-	d->stale = true;
-	snprintf(d->cursor_sim, sizeof d->cursor_sim, "%s", sim_id ? sim_id : "");
-	dashboard_message(d, UI_ROLE_MESSAGE, _("Submitted %s again as %s (job %s)."), d->resubmit_from,
-			  sim_id ? sim_id : "?", job_id ? job_id : "?");
+	resubmitted(d, st, err ? err->message : NULL, sim_id, job_id);
 }
 
 static void resubmit_go(struct dashboard *d, bool allow_over_budget)
