@@ -162,14 +162,6 @@ static json_t *ddb_num(double v)
 	return json_pack("{s:s}", "N", buf);
 }
 
-static json_t *ddb_int(int64_t v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof buf, "%lld", (long long)v);
-	return json_pack("{s:s}", "N", buf);
-}
-
 static json_t *ddb_null(void)
 {
 	return json_pack("{s:b}", "NULL", 1);
@@ -377,7 +369,7 @@ static void push_benchmark(struct end_push *p)
 			 "instanceType", "S", e->instance_type,
 			 "throughputDaysPerDay", ddb_num(m.throughput_days_per_day),
 			 "costPerSimDay", ddb_num(m.cost_per_sim_day),
-			 "memoryUsage", e->max_rss_bytes > 0 ? ddb_int(e->max_rss_bytes) : ddb_null(),
+			 "memoryUsage", e->max_rss_bytes > 0 ? gcr_ddb_n(e->max_rss_bytes) : ddb_null(),
 			 "cpuEfficiency", e->cpu_efficiency > 0 ? ddb_num(e->cpu_efficiency) : ddb_null(),
 			 "timestamp", ddb_time((int64_t)m.timestamp * 1000),
 			 "dataSource", "S", m.data_source, "simulationId", "S", e->sim_id,
